@@ -1,0 +1,11 @@
+/* commands: the sweep subcommands. Each takes the arguments after its name (argv[0] is the command name)
+   and returns the process exit code; only main() exits. Each prints its own --help. */
+#ifndef SWEEP_COMMANDS_H
+#define SWEEP_COMMANDS_H
+
+int cmd_train(int argc, char **argv);   /* harness/cmd_train.c: train one model, epochs as CSV on stdout */
+int cmd_run(int argc, char **argv);     /* harness/cmd_run.c: run an experiment file */
+int cmd_report(int argc, char **argv);  /* harness/report.c: tables, verdicts and plots from results */
+int cmd_check(int argc, char **argv);   /* harness/check.c: CI accuracy gate against a baseline */
+
+#endif
