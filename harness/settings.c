@@ -1,0 +1,293 @@
+/* settings: one table, one parser and one formatter per kind of value. */
+#include "settings.h"
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFF(field) offsetof(run_config, field)
+
+const setting settings_table[] = {
+    {"hidden", "256,256", SETTING_HIDDEN, OFF(train.hidden), 1, 65536, 0,
+     "hidden layer widths, comma separated (\"\" or \"none\" for no hidden layer)"},
+    {"activation", "relu", SETTING_ACTIVATION, OFF(train.activation), 0, 0, 0, "relu or tanh"},
+    {"dropout", "0.3", SETTING_FLOAT, OFF(train.dropout), 0, 1, 1, "dropout after each hidden activation, in [0, 1)"},
+    {"input_dropout", "0", SETTING_FLOAT, OFF(train.input_dropout), 0, 1, 1, "dropout on the input pixels, in [0, 1)"},
+    {"output_dropout", "0", SETTING_FLOAT, OFF(train.output_dropout), 0, 1, 1,
+     "dropout on the output logits (a mistake the tutorial warns of), in [0, 1)"},
+    {"batchnorm", "0", SETTING_BOOL, OFF(train.batchnorm), 0, 1, 0, "BatchNorm after each hidden Linear: 0 or 1"},
+    {"optimizer", "adam", SETTING_OPTIMIZER, OFF(train.optim.kind), 0, 0, 0, "sgd, nesterov, adam or adamw"},
+    {"lr", "0.001", SETTING_FLOAT, OFF(train.optim.lr), 0, 10, 0, "learning rate, > 0"},
+    {"momentum", "0.9", SETTING_FLOAT, OFF(train.optim.momentum), 0, 1, 1, "SGD momentum, in [0, 1)"},
+    {"l2", "0", SETTING_FLOAT, OFF(train.optim.l2), 0, 1, 0, "weight decay (L2), PyTorch's weight_decay; decoupled for adamw"},
+    {"batch_size", "64", SETTING_INT, OFF(train.batch_size), 1, 1 << 20, 0, "examples per training step"},
+    {"epochs", "20", SETTING_INT, OFF(train.epochs), 1, 100000, 0, "passes over the training set"},
+    {"early_stopping", "0", SETTING_INT, OFF(train.early_stopping), 0, 100000, 0,
+     "patience in epochs on validation loss, best weights restored; 0 = off"},
+    {"train_size", "0", SETTING_INT, OFF(train.train_size), 0, 1 << 30, 0, "train on the first N training rows; 0 = all"},
+    {"val_size", "5000", SETTING_INT, OFF(train.val_size), 0, 1 << 30, 0,
+     "validation rows carved from the end of the training set; 0 = none"},
+    {"augment", "none", SETTING_AUGMENT, OFF(train.augment), 0, 27, 0,
+     "none, flip, shiftN or shiftN+flip (random shifts of up to N pixels, horizontal flips)"},
+    {"mc_samples", "0", SETTING_INT, OFF(train.mc_samples), 0, 10000, 0,
+     "K > 0: also test with dropout left on (1 pass) and the mean of K passes"},
+    {"data", DATA_DEFAULT_DIR, SETTING_PATH, OFF(data), 0, 0, 0,
+     "IDX directory (plain or .gz), directory with train.csv/test.csv, or a train CSV file"},
+    {"seed", "1", SETTING_SEED, OFF(train.seed), 0, 0, 0, "random seed of the run (init, shuffling, masks)"},
+};
+const int settings_count = (int)(sizeof settings_table / sizeof settings_table[0]);
+
+static void canonical(const char *name, char *out, size_t n) {
+    size_t i = 0;
+    for (; name[i] && i + 1 < n; i++) out[i] = name[i] == '-' ? '_' : (char)tolower((unsigned char)name[i]);
+    out[i] = 0;
+}
+
+int settings_find(const char *name) {
+    char c[64];
+    canonical(name, c, sizeof c);
+    for (int i = 0; i < settings_count; i++)
+        if (strcmp(settings_table[i].name, c) == 0) return i;
+    return -1;
+}
+
+int settings_seed_index(void) { return settings_count - 1; }
+
+static const char *trim(const char *s, char *buf, size_t n) {
+    while (isspace((unsigned char)*s)) s++;
+    size_t len = strlen(s);
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (len >= n) len = n - 1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    return buf;
+}
+
+static int parse_number(const setting *s, const char *text, double *out, char *err, size_t errlen) {
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v)) {
+        snprintf(err, errlen, "%s: '%s' is not a number", s->name, text);
+        return -1;
+    }
+    if (s->kind == SETTING_INT && v != floor(v)) {
+        snprintf(err, errlen, "%s: '%s' is not a whole number", s->name, text);
+        return -1;
+    }
+    int too_big = s->max_open ? v >= s->max : v > s->max;
+    int too_small = v < s->min || (strcmp(s->name, "lr") == 0 && v <= 0);
+    if (too_small || too_big) {
+        snprintf(err, errlen, "%s: %s is out of range: allowed %s%g, %g%s", s->name, text,
+                 strcmp(s->name, "lr") == 0 ? "(" : "[", s->min, s->max, s->max_open ? ")" : "]");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_hidden(run_config *c, const char *text, char *err, size_t errlen) {
+    train_config *t = &c->train;
+    t->n_hidden = 0;
+    if (!*text || strcmp(text, "none") == 0) return 0;
+    const char *p = text;
+    for (;;) {
+        char *end;
+        while (isspace((unsigned char)*p)) p++;
+        long w = strtol(p, &end, 10);
+        if (end == p || w < 1 || w > 65536) {
+            snprintf(err, errlen, "hidden: '%s' is not a list of widths such as 256,256 (each 1..65536)", text);
+            return -1;
+        }
+        if (t->n_hidden == TRAIN_MAX_HIDDEN) {
+            snprintf(err, errlen, "hidden: '%s' has more than %d layers", text, TRAIN_MAX_HIDDEN);
+            return -1;
+        }
+        t->hidden[t->n_hidden++] = (int)w;
+        p = end;
+        while (isspace((unsigned char)*p)) p++;
+        if (!*p) return 0;
+        if (*p != ',' && *p != 'x') {
+            snprintf(err, errlen, "hidden: '%s' is not a list of widths such as 256,256", text);
+            return -1;
+        }
+        p++;
+    }
+}
+
+static int parse_augment(data_augment *a, const char *text, char *err, size_t errlen) {
+    a->shift = 0;
+    a->flip = 0;
+    if (strcmp(text, "none") == 0 || strcmp(text, "0") == 0) return 0;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
+        char *end;
+        if (strcmp(tok, "flip") == 0 && !a->flip) {
+            a->flip = 1;
+        } else if (strncmp(tok, "shift", 5) == 0 && !a->shift && (a->shift = (int)strtol(tok + 5, &end, 10)) >= 1 &&
+                   a->shift <= 27 && !*end && end != tok + 5) {
+        } else {
+            snprintf(err, errlen, "augment: '%s' is not one of none, flip, shiftN, shiftN+flip (N in 1..27)", text);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errlen) {
+    const setting *s = &settings_table[i];
+    char text[512];
+    trim(raw, text, sizeof text);
+    void *field = (char *)c + s->offset;
+    double v;
+    switch (s->kind) {
+    case SETTING_INT:
+        if (parse_number(s, text, &v, err, errlen)) return -1;
+        *(int *)field = (int)v;
+        return 0;
+    case SETTING_FLOAT:
+        if (parse_number(s, text, &v, err, errlen)) return -1;
+        *(float *)field = (float)v;
+        return 0;
+    case SETTING_BOOL:
+        if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) *(int *)field = 1;
+        else if (!strcmp(text, "0") || !strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) *(int *)field = 0;
+        else {
+            snprintf(err, errlen, "%s: '%s' is not one of 0, 1 (or true/false, yes/no, on/off)", s->name, text);
+            return -1;
+        }
+        return 0;
+    case SETTING_SEED: {
+        char *end;
+        errno = 0;
+        unsigned long long u = strtoull(text, &end, 10);
+        if (!*text || *end || errno || text[0] == '-') {
+            snprintf(err, errlen, "seed: '%s' is not a non-negative whole number", text);
+            return -1;
+        }
+        *(uint64_t *)field = u;
+        return 0;
+    }
+    case SETTING_HIDDEN:
+        return parse_hidden(c, text, err, errlen);
+    case SETTING_ACTIVATION:
+        if (!strcmp(text, "relu")) *(train_activation *)field = ACT_RELU;
+        else if (!strcmp(text, "tanh")) *(train_activation *)field = ACT_TANH;
+        else {
+            snprintf(err, errlen, "activation: '%s' is not one of relu, tanh", text);
+            return -1;
+        }
+        return 0;
+    case SETTING_OPTIMIZER: {
+        optim_config *o = &c->train.optim;
+        o->nesterov = 0;
+        if (!strcmp(text, "sgd")) o->kind = OPTIM_SGD;
+        else if (!strcmp(text, "nesterov")) o->kind = OPTIM_SGD, o->nesterov = 1;
+        else if (!strcmp(text, "adam")) o->kind = OPTIM_ADAM;
+        else if (!strcmp(text, "adamw")) o->kind = OPTIM_ADAMW;
+        else {
+            snprintf(err, errlen, "optimizer: '%s' is not one of sgd, nesterov, adam, adamw", text);
+            return -1;
+        }
+        return 0;
+    }
+    case SETTING_AUGMENT:
+        return parse_augment((data_augment *)field, text, err, errlen);
+    case SETTING_PATH:
+        if (!*text || strlen(text) >= sizeof c->data) {
+            snprintf(err, errlen, "%s: path is empty or longer than %zu characters", s->name, sizeof c->data - 1);
+            return -1;
+        }
+        snprintf((char *)field, sizeof c->data, "%s", text);
+        return 0;
+    }
+    return -1;
+}
+
+void settings_format(int i, const run_config *c, char *buf, size_t n) {
+    const setting *s = &settings_table[i];
+    const void *field = (const char *)c + s->offset;
+    switch (s->kind) {
+    case SETTING_INT: snprintf(buf, n, "%d", *(const int *)field); break;
+    case SETTING_FLOAT: snprintf(buf, n, "%g", *(const float *)field); break;
+    case SETTING_BOOL: snprintf(buf, n, "%d", *(const int *)field ? 1 : 0); break;
+    case SETTING_SEED: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)field); break;
+    case SETTING_HIDDEN: {
+        size_t used = 0;
+        buf[0] = 0;
+        for (int k = 0; k < c->train.n_hidden && used < n; k++)
+            used += (size_t)snprintf(buf + used, n - used, k ? ",%d" : "%d", c->train.hidden[k]);
+        break;
+    }
+    case SETTING_ACTIVATION: snprintf(buf, n, "%s", *(const train_activation *)field == ACT_TANH ? "tanh" : "relu"); break;
+    case SETTING_OPTIMIZER: {
+        const optim_config *o = &c->train.optim;
+        snprintf(buf, n, "%s", o->kind == OPTIM_ADAM ? "adam" : o->kind == OPTIM_ADAMW ? "adamw" : o->nesterov ? "nesterov" : "sgd");
+        break;
+    }
+    case SETTING_AUGMENT: {
+        const data_augment *a = field;
+        if (!a->shift && !a->flip) snprintf(buf, n, "none");
+        else if (!a->shift) snprintf(buf, n, "flip");
+        else snprintf(buf, n, "shift%d%s", a->shift, a->flip ? "+flip" : "");
+        break;
+    }
+    case SETTING_PATH: snprintf(buf, n, "%s", (const char *)field); break;
+    }
+}
+
+void settings_defaults(run_config *c) {
+    memset(c, 0, sizeof *c);
+    train_config_default(&c->train);
+    char err[256];
+    for (int i = 0; i < settings_count; i++) (void)settings_parse(i, c, settings_table[i].defval, err, sizeof err);
+}
+
+void settings_names(char *buf, size_t n) {
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < settings_count && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, i ? ", %s" : "%s", settings_table[i].name);
+}
+
+void settings_run_id(const run_config *c, const char *variant, char out[17]) {
+    uint64_t h = 1469598103934665603ULL;
+    char text[600];
+    for (int i = -1; i < settings_count; i++) {
+        if (i < 0) snprintf(text, sizeof text, "variant=%s;", variant);
+        else {
+            int len = snprintf(text, sizeof text, "%s=", settings_table[i].name);
+            settings_format(i, c, text + len, sizeof text - (size_t)len - 1);
+            strcat(text, ";");
+        }
+        for (const char *p = text; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+int settings_apply(run_config *c, const char *name, const char *text, char *err, size_t errlen) {
+    int i = settings_find(name);
+    if (i < 0) {
+        char names[1024];
+        settings_names(names, sizeof names);
+        snprintf(err, errlen, "unknown setting '%s'; settings are: %s", name, names);
+        return -1;
+    }
+    return settings_parse(i, c, text, err, errlen);
+}
+
+void settings_print_help(FILE *f) {
+    for (int i = 0; i < settings_count; i++) {
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s", settings_table[i].name);
+        for (char *p = flag + 2; *p; p++)
+            if (*p == '_') *p = '-';
+        fprintf(f, "  %-18s %s (default: %s)\n", flag, settings_table[i].help,
+                *settings_table[i].defval ? settings_table[i].defval : "\"\"");
+    }
+}

@@ -1,0 +1,55 @@
+/* settings: the one table of run settings. Each has one name, one default, one validation, one canonical
+   text form, used alike by `sweep train --name value`, experiment files (`name = value`), `--set name=value`,
+   the columns of runs.csv and the run_id hash. */
+#ifndef SWEEP_SETTINGS_H
+#define SWEEP_SETTINGS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "train.h"
+
+/* Everything one run needs: the model's configuration plus where its data comes from. */
+typedef struct {
+    train_config train;
+    char data[512];
+} run_config;
+
+typedef enum {
+    SETTING_INT, SETTING_FLOAT, SETTING_BOOL, SETTING_SEED,
+    SETTING_HIDDEN, SETTING_ACTIVATION, SETTING_OPTIMIZER, SETTING_AUGMENT, SETTING_PATH
+} setting_kind;
+
+typedef struct {
+    const char *name;      /* canonical name, underscores */
+    const char *defval;    /* default, in the setting's own syntax */
+    setting_kind kind;
+    size_t offset;         /* of the value inside run_config */
+    double min, max;       /* allowed range of numbers (max exclusive when max_open) */
+    int max_open;
+    const char *help;      /* one line for --help */
+} setting;
+
+/* The table, in the order of the runs.csv columns (seed last: it is not a configuration column). */
+extern const setting settings_table[];
+extern const int settings_count;
+
+/* Index of a setting by name; hyphens and underscores are the same ("batch-size" = "batch_size"). -1 if none. */
+int settings_find(const char *name);
+/* Fill c with every setting's default. */
+void settings_defaults(run_config *c);
+/* Parse text as setting i into c, err prefixed with the setting's name. */
+int settings_parse(int i, run_config *c, const char *text, char *err, size_t errlen);
+/* Canonical text of setting i. */
+void settings_format(int i, const run_config *c, char *buf, size_t n);
+/* Comma-separated list of all setting names, for error messages. */
+void settings_names(char *buf, size_t n);
+/* Stable 64-bit id of a run: FNV-1a over variant and every setting's canonical text, as 16 hex digits. */
+void settings_run_id(const run_config *c, const char *variant, char out[17]);
+/* Set setting `name` (hyphens or underscores) from text; an unknown name is an error listing the allowed ones. */
+int settings_apply(run_config *c, const char *name, const char *text, char *err, size_t errlen);
+/* Print every setting with its default and help, for --help. */
+void settings_print_help(FILE *f);
+/* Index of the seed setting. */
+int settings_seed_index(void);
+
+#endif
