@@ -1,0 +1,270 @@
+/* train: see train.h. One run owns all its state (model, buffers, five rng streams), so many runs can
+   train at once in one process and each is reproducible bit for bit. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "loss.h"
+#include "mlp.h"
+#include "optim.h"
+#include "train.h"
+
+#define TRAIN_EVAL_BATCH 1000   /* rows per forward pass when evaluating */
+#define TRAIN_EVAL_ROWS 10000   /* training rows evaluated for the final train_loss/acc */
+
+void train_config_default(train_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->n_hidden = 2;
+    cfg->hidden[0] = cfg->hidden[1] = 256;
+    cfg->activation = ACT_RELU;
+    cfg->dropout = 0.3f;
+    cfg->optim = (optim_config){ .kind = OPTIM_ADAM, .lr = 1e-3f, .momentum = 0.9f, .nesterov = 0, .l2 = 0.0f,
+                                 .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f };
+    cfg->batch_size = 64;
+    cfg->epochs = 20;
+    cfg->val_size = 5000;
+    cfg->seed = 1;
+}
+
+/* p in [0, 1); also rejects NaN. */
+static int prob_ok(float p) { return p >= 0.0f && p < 1.0f; }
+
+int train_config_check(const train_config *cfg, char *err, size_t errlen) {
+    const optim_config *o = &cfg->optim;
+#define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+    if (cfg->n_hidden < 0 || cfg->n_hidden > TRAIN_MAX_HIDDEN)
+        BAD("%d hidden layers: must be 0 to %d", cfg->n_hidden, TRAIN_MAX_HIDDEN);
+    for (int i = 0; i < cfg->n_hidden; i++)
+        if (cfg->hidden[i] < 1) BAD("hidden layer %d width = %d: must be >= 1", i + 1, cfg->hidden[i]);
+    if (cfg->activation != ACT_RELU && cfg->activation != ACT_TANH) BAD("activation = %d: must be relu or tanh", (int)cfg->activation);
+    if (!prob_ok(cfg->dropout)) BAD("dropout = %g: must be in [0, 1)", (double)cfg->dropout);
+    if (!prob_ok(cfg->input_dropout)) BAD("input_dropout = %g: must be in [0, 1)", (double)cfg->input_dropout);
+    if (!prob_ok(cfg->output_dropout)) BAD("output_dropout = %g: must be in [0, 1)", (double)cfg->output_dropout);
+    if (cfg->batchnorm != 0 && cfg->batchnorm != 1) BAD("batchnorm = %d: must be 0 or 1", cfg->batchnorm);
+    if (o->kind != OPTIM_SGD && o->kind != OPTIM_ADAM && o->kind != OPTIM_ADAMW) BAD("optimizer = %d: must be sgd, adam or adamw", (int)o->kind);
+    if (!(o->lr > 0.0f) || !isfinite(o->lr)) BAD("lr = %g: must be a finite number > 0", (double)o->lr);
+    if (!(o->momentum >= 0.0f) || !isfinite(o->momentum)) BAD("momentum = %g: must be >= 0", (double)o->momentum);
+    if (o->nesterov && o->kind == OPTIM_SGD && o->momentum == 0.0f) BAD("nesterov = 1 needs momentum > 0");
+    if (!(o->l2 >= 0.0f) || !isfinite(o->l2)) BAD("l2 = %g: must be >= 0", (double)o->l2);
+    if (o->kind != OPTIM_SGD) {
+        if (!prob_ok(o->beta1)) BAD("beta1 = %g: must be in [0, 1)", (double)o->beta1);
+        if (!prob_ok(o->beta2)) BAD("beta2 = %g: must be in [0, 1)", (double)o->beta2);
+        if (!(o->eps >= 0.0f) || !isfinite(o->eps)) BAD("eps = %g: must be >= 0", (double)o->eps);
+    }
+    if (cfg->batch_size < 1) BAD("batch_size = %d: must be >= 1", cfg->batch_size);
+    if (cfg->epochs < 1) BAD("epochs = %d: must be >= 1", cfg->epochs);
+    if (cfg->early_stopping < 0) BAD("early_stopping = %d: must be >= 0", cfg->early_stopping);
+    if (cfg->train_size < 0) BAD("train_size = %d: must be >= 0", cfg->train_size);
+    if (cfg->val_size < 0) BAD("val_size = %d: must be >= 0", cfg->val_size);
+    if (cfg->early_stopping > 0 && cfg->val_size == 0)
+        BAD("early_stopping = %d needs a validation set (val_size = 0)", cfg->early_stopping);
+    if (cfg->augment.shift < 0) BAD("augment shift = %d: must be >= 0", cfg->augment.shift);
+    if (cfg->augment.flip != 0 && cfg->augment.flip != 1) BAD("augment flip = %d: must be 0 or 1", cfg->augment.flip);
+    if (cfg->mc_samples < 0) BAD("mc_samples = %d: must be >= 0", cfg->mc_samples);
+#undef BAD
+    return 0;
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Everything one run needs besides the model, from one allocation. */
+typedef struct {
+    mlp model;
+    int *order;        /* (n_train) shuffled training rows */
+    int *rows;         /* (max_batch) row indices for a gather */
+    int *y;            /* (max_batch) labels */
+    float *x;          /* (max_batch, D) gathered inputs */
+    int *pred;         /* (TRAIN_EVAL_BATCH) first dropout-on prediction per row */
+    float *prob_sum;   /* (TRAIN_EVAL_BATCH, V) MC-dropout sum of softmax */
+    float *best;       /* (num_params + num_stats) best snapshot, or NULL */
+    void *memory;
+} run_state;
+
+/* Mean loss and accuracy over the first n rows of v in eval mode; NaN for n = 0. */
+static void evaluate(run_state *s, const data_view *v, int n, double *loss, double *acc) {
+    double total = 0.0;
+    long right = 0;
+    for (int first = 0; first < n; first += TRAIN_EVAL_BATCH) {
+        int cnt = n - first < TRAIN_EVAL_BATCH ? n - first : TRAIN_EVAL_BATCH;
+        for (int i = 0; i < cnt; i++) s->rows[i] = first + i;
+        data_gather(s->x, s->y, v, s->rows, cnt, NULL, NULL);
+        mlp_forward(&s->model, s->x, cnt, MLP_EVAL, NULL);
+        int c;
+        total += mlp_loss(&s->model, s->y, cnt, &c) * cnt;
+        right += c;
+    }
+    *loss = n > 0 ? total / n : NAN;
+    *acc = n > 0 ? (double)right / n : NAN;
+}
+
+/* The dropout-active evaluations on v: accuracy of one pass, the fraction of rows whose prediction
+   changes in a second pass, and the accuracy of the mean softmax over k further passes. */
+static void evaluate_dropout_on(run_state *s, const data_view *v, int k, rng_state *rng, train_result *out) {
+    mlp *m = &s->model;
+    int V = m->cfg.n_out, n = v->n;
+    long right_on = 0, changed = 0, right_mc = 0;
+    for (int first = 0; first < n; first += TRAIN_EVAL_BATCH) {
+        int cnt = n - first < TRAIN_EVAL_BATCH ? n - first : TRAIN_EVAL_BATCH;
+        for (int i = 0; i < cnt; i++) s->rows[i] = first + i;
+        data_gather(s->x, s->y, v, s->rows, cnt, NULL, NULL);
+        const float *logits = mlp_forward(m, s->x, cnt, MLP_DROPOUT_ON, rng);
+        for (int i = 0; i < cnt; i++) {
+            s->pred[i] = argmax(logits + (size_t)i * V, V);
+            right_on += s->pred[i] == s->y[i];
+        }
+        logits = mlp_forward(m, s->x, cnt, MLP_DROPOUT_ON, rng);
+        for (int i = 0; i < cnt; i++) changed += argmax(logits + (size_t)i * V, V) != s->pred[i];
+        memset(s->prob_sum, 0, (size_t)cnt * V * sizeof(float));
+        for (int j = 0; j < k; j++) {
+            mlp_forward(m, s->x, cnt, MLP_DROPOUT_ON, rng);
+            mlp_loss(m, s->y, cnt, NULL);
+            for (size_t i = 0; i < (size_t)cnt * V; i++) s->prob_sum[i] += m->probs[i];
+        }
+        for (int i = 0; i < cnt; i++) right_mc += argmax(s->prob_sum + (size_t)i * V, V) == s->y[i];
+    }
+    out->test_acc_dropout_on = n > 0 ? (double)right_on / n : NAN;
+    out->pred_change = n > 0 ? (double)changed / n : NAN;
+    out->test_acc_mc = n > 0 ? (double)right_mc / n : NAN;
+}
+
+static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
+    const data_set *tr = &data->train;
+    mlp_config mc = { .n_in = tr->dim, .n_out = tr->classes, .n_hidden = cfg->n_hidden, .activation = cfg->activation,
+                      .dropout = cfg->dropout, .input_dropout = cfg->input_dropout,
+                      .output_dropout = cfg->output_dropout, .batchnorm = cfg->batchnorm };
+    memcpy(mc.hidden, cfg->hidden, sizeof mc.hidden);
+    int max_batch = cfg->batch_size > TRAIN_EVAL_BATCH ? cfg->batch_size : TRAIN_EVAL_BATCH;
+    if (mlp_create(&s->model, &mc, max_batch, err, errlen)) return -1;
+    size_t snap = cfg->early_stopping > 0 ? s->model.num_params + s->model.num_stats : 0;
+    size_t bytes = sizeof(int) * ((size_t)n_train + 2 * (size_t)max_batch + TRAIN_EVAL_BATCH)
+                 + sizeof(float) * ((size_t)max_batch * tr->dim + (size_t)TRAIN_EVAL_BATCH * tr->classes + snap);
+    char *p = malloc(bytes);
+    if (!p) {
+        snprintf(err, errlen, "train: out of memory (%zu bytes)", bytes);
+        mlp_free(&s->model);
+        return -1;
+    }
+    s->memory = p;
+    /* floats first, then ints: every piece stays 4-byte aligned. */
+    s->x = (float *)p; p += sizeof(float) * (size_t)max_batch * tr->dim;
+    s->prob_sum = (float *)p; p += sizeof(float) * (size_t)TRAIN_EVAL_BATCH * tr->classes;
+    s->best = snap ? (float *)p : NULL; p += sizeof(float) * snap;
+    s->order = (int *)p; p += sizeof(int) * (size_t)n_train;
+    s->rows = (int *)p; p += sizeof(int) * (size_t)max_batch;
+    s->y = (int *)p; p += sizeof(int) * (size_t)max_batch;
+    s->pred = (int *)p;
+    return 0;
+}
+
+static void run_free(run_state *s) {
+    mlp_free(&s->model);
+    free(s->memory);
+}
+
+/* Copy the trained state (parameters and batchnorm running statistics) to or from the snapshot. */
+static void snapshot(run_state *s, int save) {
+    mlp *m = &s->model;
+    float *params = s->best, *stats = s->best + m->num_params;
+    if (save) {
+        memcpy(params, m->params, m->num_params * sizeof(float));
+        memcpy(stats, m->stats, m->num_stats * sizeof(float));
+    } else {
+        memcpy(m->params, params, m->num_params * sizeof(float));
+        memcpy(m->stats, stats, m->num_stats * sizeof(float));
+    }
+}
+
+int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn on_epoch, void *user,
+              train_result *out, char *err, size_t errlen) {
+    double start = now_seconds();
+    if (train_config_check(cfg, err, errlen)) return -1;
+    const data_set *tr = &data->train, *te = &data->test;
+    if (tr->dim < 1 || tr->classes < 1) {
+        snprintf(err, errlen, "%s: training set has %d features and %d classes", data->source, tr->dim, tr->classes);
+        return -1;
+    }
+    if (te->dim != tr->dim || te->classes > tr->classes) {
+        snprintf(err, errlen, "%s: test set shape (%d features, %d classes) differs from training (%d, %d)",
+                 data->source, te->dim, te->classes, tr->dim, tr->classes);
+        return -1;
+    }
+    data_view train_view, val_view, test_view = { te, 0, te->n };
+    if (data_split(tr, cfg->train_size, cfg->val_size, &train_view, &val_view, err, errlen)) return -1;
+    int n = train_view.n;
+    if (n < 1) {
+        snprintf(err, errlen, "%s: no training rows left after the split", data->source);
+        return -1;
+    }
+    run_state s;
+    if (run_alloc(&s, cfg, data, n, err, errlen)) return -1;
+    mlp *m = &s.model;
+
+    rng_state init_rng, shuffle_rng, dropout_rng, augment_rng, eval_rng;
+    rng_seed(&init_rng, cfg->seed, RNG_STREAM_INIT);
+    rng_seed(&shuffle_rng, cfg->seed, RNG_STREAM_SHUFFLE);
+    rng_seed(&dropout_rng, cfg->seed, RNG_STREAM_DROPOUT);
+    rng_seed(&augment_rng, cfg->seed, RNG_STREAM_AUGMENT);
+    rng_seed(&eval_rng, cfg->seed, RNG_STREAM_EVAL);
+    mlp_init(m, &init_rng);
+    const data_augment *aug = cfg->augment.shift > 0 || cfg->augment.flip ? &cfg->augment : NULL;
+    for (int i = 0; i < n; i++) s.order[i] = i;
+
+    memset(out, 0, sizeof *out);
+    out->status = TRAIN_OK;
+    double best_val = INFINITY;
+    int have_val = val_view.n > 0, snap_taken = 0;
+    long step = 0;
+    for (int epoch = 1; epoch <= cfg->epochs; epoch++) {
+        train_epoch e = { .epoch = epoch };
+        double t0 = now_seconds(), loss_sum = 0.0;
+        long right = 0;
+        int batches = 0;
+        rng_shuffle(&shuffle_rng, s.order, n);
+        for (int first = 0; first < n; first += cfg->batch_size) {
+            int cnt = n - first < cfg->batch_size ? n - first : cfg->batch_size; /* the last batch may be short */
+            data_gather(s.x, s.y, &train_view, s.order + first, cnt, aug, &augment_rng);
+            mlp_forward(m, s.x, cnt, MLP_TRAIN, &dropout_rng);
+            int c;
+            double loss = mlp_loss(m, s.y, cnt, &c);
+            if (!isfinite(loss)) { out->status = TRAIN_DIVERGED; break; }
+            mlp_backward(m, s.y, cnt);
+            optim_step(&cfg->optim, m->params, m->grads, m->m, m->v, m->num_params, ++step);
+            loss_sum += loss;
+            right += c;
+            batches++;
+        }
+        e.seconds = now_seconds() - t0;
+        if (out->status == TRAIN_DIVERGED) break;
+        out->epochs_run = epoch;
+        e.train_loss = loss_sum / batches;
+        e.train_acc = (double)right / n;
+        evaluate(&s, &val_view, val_view.n, &e.val_loss, &e.val_acc);
+        evaluate(&s, &test_view, test_view.n, &e.test_loss, &e.test_acc);
+        if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss))) out->status = TRAIN_DIVERGED;
+        if (!have_val) out->best_epoch = epoch;
+        else if (e.val_loss < best_val) {
+            best_val = e.val_loss;
+            out->best_epoch = epoch;
+            if (s.best) { snapshot(&s, 1); snap_taken = 1; }
+        }
+        if (on_epoch && on_epoch(&e, user) && out->status == TRAIN_OK) out->status = TRAIN_STOPPED;
+        if (out->status != TRAIN_OK) break;
+        if (cfg->early_stopping > 0 && epoch - out->best_epoch >= cfg->early_stopping) break;
+    }
+    if (snap_taken) snapshot(&s, 0);
+
+    int n_eval = n < TRAIN_EVAL_ROWS ? n : TRAIN_EVAL_ROWS;
+    evaluate(&s, &train_view, n_eval, &out->train_loss, &out->train_acc);
+    evaluate(&s, &val_view, val_view.n, &out->val_loss, &out->val_acc);
+    evaluate(&s, &test_view, test_view.n, &out->test_loss, &out->test_acc);
+    if (cfg->mc_samples > 0) evaluate_dropout_on(&s, &test_view, cfg->mc_samples, &eval_rng, out);
+    else out->test_acc_dropout_on = out->pred_change = out->test_acc_mc = NAN;
+    run_free(&s);
+    out->seconds = now_seconds() - start;
+    return 0;
+}
