@@ -1,0 +1,53 @@
+/* progress: a live line on a terminal, a log line per run elsewhere. */
+#include "progress.h"
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+void progress_init(progress *p, FILE *out, int total, int quiet) {
+    memset(p, 0, sizeof *p);
+    p->out = out;
+    p->quiet = quiet;
+    p->live = isatty(fileno(out));
+    p->total = total;
+    p->start = omp_get_wtime();
+    p->best_val = NAN;
+    omp_init_lock(&p->lock);
+}
+
+static void format_duration(char *buf, size_t n, double s) {
+    if (!isfinite(s) || s < 0) snprintf(buf, n, "?");
+    else if (s < 60) snprintf(buf, n, "%.0fs", s);
+    else if (s < 3600) snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else snprintf(buf, n, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
+}
+
+void progress_run_done(progress *p, const char *desc, const char *status, double val_acc, double test_acc, double seconds) {
+    omp_set_lock(&p->lock);
+    p->done++;
+    if (strcmp(status, "ok") != 0) p->failed++;
+    if (isfinite(val_acc) && (!isfinite(p->best_val) || val_acc > p->best_val)) {
+        p->best_val = val_acc;
+        snprintf(p->best_desc, sizeof p->best_desc, "%s", desc);
+    }
+    if (!p->quiet) {
+        double elapsed = omp_get_wtime() - p->start;
+        char el[32], eta[32];
+        format_duration(el, sizeof el, elapsed);
+        format_duration(eta, sizeof eta, elapsed / p->done * (p->total - p->done));
+        if (p->live) {
+            fprintf(p->out, "\r\033[K[%d/%d] %s elapsed, ETA %s", p->done, p->total, el, eta);
+            if (isfinite(p->best_val)) fprintf(p->out, " | best val acc %.4f: %s", p->best_val, p->best_desc);
+        } else {
+            fprintf(p->out, "[%d/%d] %s %s: test acc %.4f, val acc %.4f, %.1fs (elapsed %s, ETA %s)\n", p->done,
+                    p->total, status, desc, test_acc, val_acc, seconds, el, eta);
+        }
+        fflush(p->out);
+    }
+    omp_unset_lock(&p->lock);
+}
+
+void progress_finish(progress *p) {
+    if (!p->quiet && p->live && p->done) fputc('\n', p->out);
+    omp_destroy_lock(&p->lock);
+}
