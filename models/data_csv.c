@@ -163,13 +163,11 @@ static void csv_on_row(int term, void *data) {
     csv_state *s = data;
     (void)term;
     if (s->failed || s->col == 0) return;
-    int was_first = s->first_row;
-    if (was_first) {
+    if (s->first_row) {
         csv_end_first_row(s);
-        if (s->failed || !s->first_numeric) { s->col = 0; return; }
+        if (!s->first_numeric) { s->col = 0; return; } /* the header */
     } else if (s->col != s->ncols) {
         csv_failf(s, s->row_line, 0, "expected %d columns, got %d", s->ncols, s->col);
-        return;
     }
     s->col = 0;
     if (s->failed) return;

@@ -327,6 +327,16 @@ Test(data_csv, without_header) {
     data_free(&d);
 }
 
+Test(data_csv, gzipped) {
+    char p[256], err[ERRLEN] = "";
+    const char *text = "label,a,b\n2,1.5,-2\n0,0,3e-3\n5,7,8.25\n";
+    write_bytes(tmp_path(p, "z.csv.gz"), 1, text, strlen(text));
+    data_set d;
+    cr_assert_eq(data_load_csv(&d, p, err, sizeof err), 0, "%s", err);
+    assert_small_csv(&d);
+    data_free(&d);
+}
+
 Test(data_csv, unparsable_cell) {
     char p[256], err[ERRLEN] = "";
     write_text(tmp_path(p, "bad.csv"), "label,a,b\n1,2,3\n\n1,2,abc\n");
