@@ -35,12 +35,6 @@ typedef struct {
     int seen_sweep;
 } exp_parse;
 
-static char *exp_reader(char *str, int num, void *stream) {
-    exp_parse *p = stream;
-    char *r = fgets(str, num, p->f);
-    if (r) p->line++;
-    return r;
-}
 
 static int exp_fail(exp_parse *p, const char *fmt, const char *a, const char *b) {
     if (!p->failed) {
@@ -123,31 +117,54 @@ static int exp_check_value(exp_parse *p, int setting, const char *key, const cha
     return ok;
 }
 
-static int exp_handler(void *user, const char *section, const char *name, const char *value) {
-    exp_parse *p = user;
-    if (p->failed) return 0;
+/* Enter a section: [sweep] or [variant NAME] (created on first sight). 0 on error. */
+static int exp_enter_section(exp_parse *p, const char *section) {
     if (!strcmp(section, "sweep")) {
         p->current = -1;
         p->seen_sweep = 1;
-    } else if (!strncmp(section, "variant ", 8) && section[8]) {
-        const char *vname = section + 8;
-        while (*vname == ' ') vname++;
-        int found = -1;
-        for (int i = 0; i < p->n_variants; i++)
-            if (!strcmp(p->variants[i].name, vname)) found = i;
-        if (found < 0) {
-            if (p->n_variants == EXP_MAX_VARIANTS) return exp_fail(p, "more than 64 variants%s%s", "", "");
-            if (strlen(vname) >= sizeof p->variants[0].name || strspn(vname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+.") != strlen(vname))
-                return exp_fail(p, "variant name '%s' must be letters, digits, '_', '-', '+', '.' (at most 63)%s", vname, "");
-            found = p->n_variants++;
-            snprintf(p->variants[found].name, sizeof p->variants[found].name, "%s", vname);
-        }
-        p->current = found;
-    } else if (!section[0]) {
-        return exp_fail(p, "'%s' is outside any section; start the file with [sweep]%s", name, "");
-    } else {
-        return exp_fail(p, "unknown section [%s]; allowed: [sweep], [variant NAME]%s", section, "");
+        return 1;
     }
+    if (strncmp(section, "variant ", 8) || !section[8])
+        return exp_fail(p, "unknown section [%s]; allowed: [sweep], [variant NAME]%s", section, "");
+    const char *vname = section + 8;
+    while (*vname == ' ') vname++;
+    for (int i = 0; i < p->n_variants; i++)
+        if (!strcmp(p->variants[i].name, vname)) {
+            p->current = i;
+            return 1;
+        }
+    if (p->n_variants == EXP_MAX_VARIANTS) return exp_fail(p, "more than 64 variants%s%s", "", "");
+    if (strlen(vname) >= sizeof p->variants[0].name ||
+        strspn(vname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+.") != strlen(vname))
+        return exp_fail(p, "variant name '%s' must be letters, digits, '_', '-', '+', '.' (at most 63)%s", vname, "");
+    p->current = p->n_variants++;
+    snprintf(p->variants[p->current].name, sizeof p->variants[0].name, "%s", vname);
+    return 1;
+}
+
+/* inih calls the handler only for keys, so a section with no keys (an empty [variant none], meaning "the base
+   as it is") would vanish: the reader enters sections itself as it reads their header lines. */
+static char *exp_reader(char *str, int num, void *stream) {
+    exp_parse *p = stream;
+    char *r = fgets(str, num, p->f);
+    if (!r) return NULL;
+    p->line++;
+    const char *s = str;
+    while (isspace((unsigned char)*s)) s++;
+    const char *end = *s == '[' ? strchr(s, ']') : NULL;
+    if (end && !p->failed) {
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(end - s - 1), s + 1);
+        exp_enter_section(p, name);
+    }
+    return r;
+}
+
+static int exp_handler(void *user, const char *section, const char *name, const char *value) {
+    exp_parse *p = user;
+    (void)section;
+    if (p->failed) return 0;
+    if (p->current == -2) return exp_fail(p, "'%s' is outside any section; start the file with [sweep]%s", name, "");
     if (p->current == -1 && !strcmp(name, "name")) {
         if (!*value || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(value) ||
             strlen(value) >= sizeof p->e->name)
