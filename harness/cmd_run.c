@@ -111,7 +111,8 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
 static void run_describe(const experiment *e, const exp_run *r, const int *varies, char *buf, size_t n) {
     size_t used = 0;
     buf[0] = 0;
-    if (e->n_variants) used += (size_t)snprintf(buf, n, "%s", r->variant);
+    if (e->n_variants) used += (size_t)snprintf(buf, n, "%s ", r->variant);
+    used += (size_t)snprintf(buf + used, n - used, "seed=%llu", (unsigned long long)r->cfg.train.seed);
     for (int i = 0; i < settings_count && used < n; i++) {
         if (!varies[i]) continue;
         char v[512];
@@ -226,9 +227,7 @@ static void run_dry(const experiment *e, const int *varies, const char *dir) {
             is_done = !strcmp(table_cell(&done, row, col), e->runs[k].run_id);
         n_done += is_done;
         run_describe(e, &e->runs[k], varies, desc, sizeof desc);
-        char seed[32];
-        settings_format(settings_seed_index(), &e->runs[k].cfg, seed, sizeof seed);
-        printf("%s  %-7s seed=%s %s\n", e->runs[k].run_id, is_done ? "done" : "pending", seed, desc);
+        printf("%s  %-7s %s\n", e->runs[k].run_id, is_done ? "done" : "pending", desc);
     }
     printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, e->n_runs - n_done, dir);
     if (have) table_free(&done);

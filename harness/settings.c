@@ -20,7 +20,7 @@ const setting settings_table[] = {
      "dropout on the output logits (a mistake the tutorial warns of), in [0, 1)"},
     {"batchnorm", "0", SETTING_BOOL, OFF(train.batchnorm), 0, 1, 0, "BatchNorm after each hidden Linear: 0 or 1"},
     {"optimizer", "adam", SETTING_OPTIMIZER, OFF(train.optim.kind), 0, 0, 0, "sgd, nesterov, adam or adamw"},
-    {"lr", "0.001", SETTING_FLOAT, OFF(train.optim.lr), 0, 10, 0, "learning rate, > 0"},
+    {"lr", "0.001", SETTING_FLOAT, OFF(train.optim.lr), 0, 1e6, 0, "learning rate, > 0"},
     {"momentum", "0.9", SETTING_FLOAT, OFF(train.optim.momentum), 0, 1, 1, "SGD momentum, in [0, 1)"},
     {"l2", "0", SETTING_FLOAT, OFF(train.optim.l2), 0, 1, 0, "weight decay (L2), PyTorch's weight_decay; decoupled for adamw"},
     {"batch_size", "64", SETTING_INT, OFF(train.batch_size), 1, 1 << 20, 0, "examples per training step"},
