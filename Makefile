@@ -9,7 +9,9 @@ MODELS_OBJ  := $(patsubst %.c,build/%.o,$(wildcard models/*.c))
 HARNESS_OBJ := $(patsubst %.c,build/%.o,$(filter-out harness/main.c,$(wildcard harness/*.c)))
 UNIT_OBJ    := $(patsubst %.c,build/%.o,$(wildcard tests/unit/*.c))
 
-.PHONY: all deps run test unit integration bench reproduce clean
+TUTORIAL := rate_table combinations batch_size network_size output_dropout eval_mode convergence ensemble
+
+.PHONY: all deps run test unit integration ci-check bench reproduce clean
 
 all: sweep
 
@@ -26,8 +28,11 @@ build/unit_tests: $(UNIT_OBJ) $(HARNESS_OBJ) $(MODELS_OBJ)
 deps:
 	@sh .ci/install-deps
 
+# The main job: the tutorial's rate table, trained and reported (resumes if interrupted).
 run: deps sweep
-	./sweep train --epochs 20 --seed 1
+	./sweep run experiments/rate_table.ini
+	./sweep report results/rate_table
+	@echo "report: results/rate_table/report.md (and report.html)"
 
 unit: deps build/unit_tests
 	build/unit_tests --jobs $(JOBS)
@@ -35,7 +40,18 @@ unit: deps build/unit_tests
 integration: deps sweep
 	@for t in tests/integration/*.sh; do echo "== $$t"; sh $$t || exit 1; done
 
-test: unit integration
+# The project checks its own accuracy: the CI experiment against the committed baseline.
+ci-check: deps sweep
+	rm -rf build/ci-results
+	./sweep run -q --out build/ci-results experiments/ci.ini
+	./sweep check --baseline tests/baseline/ci.csv build/ci-results/ci --junit build/ci-check.xml
+
+test: unit integration ci-check
+
+# Every tutorial experiment, then one combined report under results/reproduction (committed).
+reproduce: deps sweep
+	for e in $(TUTORIAL); do ./sweep run experiments/$$e.ini || exit 1; done
+	./sweep report -o results/reproduction $(addprefix results/,$(TUTORIAL))
 
 bench: deps sweep
 	sh bench/run.sh

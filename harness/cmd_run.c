@@ -4,6 +4,7 @@
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,10 +340,12 @@ int cmd_run(int argc, char **argv) {
         fputc('\n', stderr);
         rc = 130;
     } else {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
         if (!o.quiet)
-            fprintf(stderr, "sweep run: %s: %d runs trained%s, %d diverged; %d rows in %s/runs.csv\n", e.name,
-                    prog.done, skipped ? " (others were being trained by another process)" : "", prog.failed,
-                    total_done, dir);
+            fprintf(stderr, "sweep run: %s: %d runs trained%s, %d diverged, %.1fs, peak memory %.0f MB; %d rows in %s/runs.csv\n",
+                    e.name, prog.done, skipped ? " (others were being trained by another process)" : "", prog.failed,
+                    omp_get_wtime() - prog.start, ru.ru_maxrss / 1024.0, total_done, dir);
         rc = 0;
     }
 done:
