@@ -19,14 +19,11 @@
    the means: 0.9 - 0.89 is 0.010000000000000009 in doubles. */
 #define CHECK_SLACK 1e-9
 
-/* SCHEMA.md: the configuration columns are `variant` and every column from `hidden` to `data`. The list
-   is what must be present; columns a newer schema adds between hidden and data are picked up from the
-   headers as well (check_columns), so grouping never merges runs that differ in a new setting. */
-static const char *const schema_config_cols[] = {
-    "variant", "hidden", "activation", "dropout", "input_dropout", "output_dropout", "batchnorm",
-    "optimizer", "lr", "momentum", "nesterov", "l2", "batch_size", "epochs", "early_stopping",
-    "train_size", "val_size", "augment", "mc_samples", "data"};
-#define N_SCHEMA_CONFIG ((int)(sizeof schema_config_cols / sizeof schema_config_cols[0]))
+/* SCHEMA.md: the configuration columns are `variant` and every column from `hidden` to `data`. They are
+   taken from the headers, not from a list here, so a setting added to (or folded into another in) the
+   runner's output is grouped on without touching this file; a configuration column that one file has
+   and the other lacks is reported missing. */
+#define N_ANCHORS 3
 
 typedef struct {
     const char *baseline, *results, *metric, *junit;
@@ -163,18 +160,21 @@ static int add_name(const char **names, int n, const char *name) {
     return n + 1;
 }
 
-/* Configuration columns (the schema's, plus whatever either header has between hidden and data), and
-   the columns each file must have. One line per file names everything it lacks. Returns 0 or 2. */
+/* Configuration columns (variant, and hidden..data in either header), and the columns each file must
+   have. One line per file names everything it lacks. Returns 0 or 2. */
 static int check_columns(check_state *s, const char *metric) {
-    s->cfg_names = malloc((size_t)(N_SCHEMA_CONFIG + s->side[0].t.ncols + s->side[1].t.ncols) * sizeof *s->cfg_names);
+    s->cfg_names = malloc((size_t)(N_ANCHORS + s->side[0].t.ncols + s->side[1].t.ncols) * sizeof *s->cfg_names);
     if (!s->cfg_names) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
-    int n = 0;
-    for (int k = 0; k < N_SCHEMA_CONFIG; k++) n = add_name(s->cfg_names, n, schema_config_cols[k]);
+    int n = add_name(s->cfg_names, 0, "variant");      /* labels list the columns in this order */
     for (int sd = 0; sd < 2; sd++) {
         const table *t = &s->side[sd].t;
         int h = table_col(t, "hidden"), d = table_col(t, "data");
-        for (int j = h; h >= 0 && j <= d; j++) n = add_name(s->cfg_names, n, t->cols[j]);
+        if (h < 0 || d < 0) continue;
+        int lo = h < d ? h : d, hi = h < d ? d : h;     /* either order: a hand-made file may reverse them */
+        for (int j = lo; j <= hi; j++) n = add_name(s->cfg_names, n, t->cols[j]);
     }
+    n = add_name(s->cfg_names, n, "hidden");            /* required even when a header lacks them */
+    n = add_name(s->cfg_names, n, "data");
     s->ncfg = n;
     int rc = 0;
     for (int sd = 0; sd < 2; sd++) {

@@ -333,3 +333,11 @@ Test(check, update_baseline_refuses_unusable_results) {
     cr_expect_eq(CHECK("--update-baseline", "--baseline", "/nonexistent/dir/base.csv", fixture("base.csv")), 2);
     cr_expect_eq(err_lines_prefixed(), 1, "%s", err);
 }
+
+/* A setting column in one file only (a baseline from before a schema change) cannot be grouped on:
+   it is named, not ignored. */
+Test(check, setting_column_on_one_side_is_named) {
+    cr_expect_eq(CHECK("--baseline", fixture("extra_setting_column.csv"), fixture("base.csv")), 2);
+    cr_expect_eq(err_lines_prefixed(), 1, "%s", err);
+    cr_expect(strstr(err, "base.csv: missing columns: nesterov\n"), "%s", err);
+}
