@@ -1,0 +1,167 @@
+/* report: the interface the report_*.c files share (the command itself, cmd_report, is in commands.h).
+   Data flows: runs.csv/curves.csv -> rpt_exp (configurations grouped over seeds) -> sections that add
+   blocks to a doc (tables, verdicts, images) -> report.md and report.html. Plots go through rpt_plot,
+   which writes nothing but variables for the gnuplot templates in plots/. */
+#ifndef SWEEP_REPORT_H
+#define SWEEP_REPORT_H
+#include <stddef.h>
+#include <stdio.h>
+#include "stats.h"
+#include "table.h"
+
+#define RPT_LEVEL 0.95      /* confidence level of every interval in the report */
+#define RPT_ALPHA 0.05      /* significance level after Holm correction */
+#define RPT_MAXCOLS 16      /* widest table a section builds */
+#define RPT_CELL 192        /* longest cell text */
+
+/* ---- document: blocks rendered to markdown and html (report_doc.c) ---- */
+typedef enum { DOC_H1, DOC_H2, DOC_H3, DOC_TEXT, DOC_QUOTE, DOC_TABLE, DOC_IMAGE } doc_kind;
+typedef struct {
+    doc_kind kind;
+    char *text;         /* heading, paragraph or quote; image caption. "**x**" is bold in both outputs */
+    char *image;        /* DOC_IMAGE: base name; files base.png and base.svg sit next to the report */
+    int ncols, nrows;   /* DOC_TABLE: nrows body rows below one header row */
+    char **cells;       /* DOC_TABLE: (nrows + 1, ncols), header first */
+} doc_block;
+typedef struct { doc_block *blocks; int n, cap; } doc;
+
+typedef struct { int ncols; char cell[RPT_MAXCOLS][RPT_CELL]; } doc_rowbuf;
+
+void doc_heading(doc *d, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void doc_text(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_quote(doc *d, const char *text);
+/* Start a table; its header is the row r. */
+void doc_table(doc *d, const doc_rowbuf *header);
+/* Append a body row to the last table block. */
+void doc_row(doc *d, const doc_rowbuf *r);
+void doc_image(doc *d, const char *base, const char *caption);
+/* Row builder: doc_rb_clear, then doc_rb_add once per cell, left to right. */
+void doc_rb_clear(doc_rowbuf *r);
+void doc_rb_add(doc_rowbuf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int doc_write_md(const doc *d, const char *path, char *err, size_t errlen);
+/* html with inline CSS; each image's SVG (read from outdir) is embedded inline, the PNG linked. */
+int doc_write_html(const doc *d, const char *outdir, const char *path, char *err, size_t errlen);
+void doc_free(doc *d);
+
+/* ---- experiments: runs grouped into configurations (report.c) ---- */
+typedef struct {
+    int *rows;          /* (n) rows of runs.csv with status ok, in file order */
+    int *seeds;         /* (n) their seeds */
+    int n, ndiverged;
+    int first;          /* any row of this configuration, for its configuration columns */
+} rpt_group;
+
+typedef struct {
+    char name[128];     /* the experiment: basename of its directory */
+    char dir[4096];
+    table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
+    int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
+    int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */
+    rpt_group *groups;  /* (ngroups) sorted by the varying columns */
+    int ngroups;
+} rpt_exp;
+
+/* Value of configuration column col of group g ("" when the column is absent). */
+const char *rpt_cfg(const rpt_exp *e, const rpt_group *g, const char *col);
+double rpt_cfg_num(const rpt_exp *e, const rpt_group *g, const char *col);
+/* Short label of g from its varying columns, e.g. "dropout=0.3, batch_size=8". */
+void rpt_label(const rpt_exp *e, const rpt_group *g, char *buf, size_t n);
+
+/* ---- metrics, summaries, comparisons, verdicts (report_stats.c) ---- */
+typedef enum {
+    M_TEST_ACC, M_TRAIN_ACC, M_GAP, M_BEST_EPOCH, M_SEC_EPOCH, M_EPOCHS_RUN,
+    M_ACC_DROPOUT_ON, M_PRED_CHANGE, M_ACC_MC, M_COUNT
+} rpt_metric;
+/* Values of metric m for the runs of g into out (g->n of them, NaN when missing). Accuracies, the gap
+   and pred_change are in percent. Returns g->n. */
+int rpt_values(const rpt_exp *e, const rpt_group *g, rpt_metric m, double *out);
+void rpt_summary(const rpt_exp *e, const rpt_group *g, rpt_metric m, stats_summary *s);
+/* Summary over the pooled runs of several groups. */
+void rpt_summary_pooled(const rpt_exp *e, rpt_group *const *gs, int ng, rpt_metric m, stats_summary *s);
+
+typedef struct { stats_test t; double p_holm; int ok; } rpt_cmp;   /* ok = 0: too few runs to test */
+/* mean(m on g) - mean(m on ref): paired by seed when both hold the same seeds once each, else Welch. */
+void rpt_compare(const rpt_exp *e, const rpt_group *g, const rpt_group *ref, rpt_metric m, rpt_cmp *c);
+/* mean(a - b) over the runs of g (two metrics of the same runs, paired). */
+void rpt_compare_within(const rpt_exp *e, const rpt_group *g, rpt_metric a, rpt_metric b, rpt_cmp *c);
+/* Fill p_holm over the n comparisons (one family). */
+void rpt_holm(rpt_cmp *c, int n);
+/* 1 when c is significant after Holm and its difference has the sign of `sign` (+1 or -1). */
+int rpt_significant(const rpt_cmp *c, int sign);
+
+typedef enum { V_INCONCLUSIVE, V_SUPPORTED, V_CONTRADICTED } rpt_verdict;
+const char *rpt_verdict_word(rpt_verdict v);
+/* Supported when every comparison is significant with sign; contradicted when any is significant
+   against it; inconclusive otherwise. */
+rpt_verdict rpt_rule_all(const rpt_cmp *c, int n, int sign);
+/* As rpt_rule_all, with "more than half" in place of "every" and "any". */
+rpt_verdict rpt_rule_majority(const rpt_cmp *c, int n, int sign);
+
+/* "86.00 ± 2.48" (mean ± CI half-width); "86.00 (n=1)"; "—" when n = 0. */
+const char *rpt_fmt_sum(char *buf, size_t n, const stats_summary *s, int decimals);
+/* "+0.45 [-0.12, +1.02]" */
+const char *rpt_fmt_diff(char *buf, size_t n, const rpt_cmp *c, int decimals);
+/* "0.031 (Holm 0.093, paired)" */
+const char *rpt_fmt_p(char *buf, size_t n, const rpt_cmp *c);
+
+/* ---- plots (report_plots.c) ---- */
+typedef struct {
+    const char *outdir;
+    char plotdir[4096];  /* the templates: $SWEEP_PLOTS, else plots/ beside the executable, else ./plots */
+    char gnuplot[512];   /* $SWEEP_GNUPLOT or "gnuplot" */
+    int disabled;        /* --no-plots */
+    int unavailable;     /* gnuplot could not be started: later plots are skipped */
+    int nfailed, nmade;
+    char first_error[512];
+} rpt_plotter;
+
+void rpt_plotter_init(rpt_plotter *p, const char *outdir, const char *argv0);
+/* Open outdir/base.dat for writing (NULL on failure, counted as a failed plot). */
+FILE *rpt_dat_open(rpt_plotter *p, const char *base);
+/* Run plots/<tmpl>.gp once, with datafile=outdir/base.dat, outbase=outdir/base and the nkv
+   name/value pairs in kv as string variables; the template writes base.png and base.svg.
+   Returns 0 when both images exist afterwards. */
+int rpt_plot(rpt_plotter *p, const char *tmpl, const char *base, int nkv, const char *const *kv);
+
+/* Wide data (one row per x value or label; per series mean, ci_lo, ci_hi; v is (nseries, nrows)) plotted
+   by template tmpl (lines_ci or bars_ci), which also gets nseries and the nkv pairs of kv. */
+int rpt_plot_series(rpt_plotter *p, const char *tmpl, const char *base, const char *xname,
+                    const char *const *rows, int nrows, const char *const *names, int nseries,
+                    const stats_summary *v, int nkv, const char *const *kv);
+/* A grid of values v (nrows, ncols) with row and column labels, plotted by the heatmap template. */
+int rpt_plot_heatmap(rpt_plotter *p, const char *base, const char *const *rows, int nrows,
+                     const char *const *cols, int ncols, const double *v, int nkv, const char *const *kv);
+
+/* ---- sections (report_tables.c, report_claims.c) ---- */
+#define RPT_MAXVERDICTS 64
+typedef struct { char experiment[128], claim[160]; rpt_verdict v; } rpt_verdict_entry;
+typedef struct {
+    doc d;
+    rpt_plotter plot;
+    int nverdicts;
+    rpt_verdict_entry verdicts[RPT_MAXVERDICTS];   /* for the summary at the top */
+} rpt_ctx;
+typedef int (*rpt_section_fn)(rpt_ctx *x, rpt_exp *e);   /* -1: the data do not fit; use generic */
+int rpt_section_rate_table(rpt_ctx *x, rpt_exp *e);
+int rpt_section_combinations(rpt_ctx *x, rpt_exp *e);
+int rpt_section_batch_size(rpt_ctx *x, rpt_exp *e);
+int rpt_section_network_size(rpt_ctx *x, rpt_exp *e);
+int rpt_section_output_dropout(rpt_ctx *x, rpt_exp *e);
+int rpt_section_eval_mode(rpt_ctx *x, rpt_exp *e);
+int rpt_section_convergence(rpt_ctx *x, rpt_exp *e);
+int rpt_section_ensemble(rpt_ctx *x, rpt_exp *e);
+int rpt_section_generic(rpt_ctx *x, rpt_exp *e);
+
+/* Shared by sections: the group whose configuration column col equals v (numerically), among groups
+   that also match the optional second pair (col2 NULL to ignore). NULL when none. */
+rpt_group *rpt_find(rpt_exp *e, const char *col, double v, const char *col2, double v2);
+/* Learning curves (validation accuracy and loss per epoch, mean and min-max over seeds) of the groups,
+   one line per group, as two images <exp>_curves_acc and <exp>_curves_loss. */
+void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *const *names, int ng);
+/* The generic configuration table (varying columns, test/train acc, gap, epochs run). */
+void rpt_generic_table(rpt_ctx *x, const rpt_exp *e);
+/* The verdict paragraph ("**Verdict: supported.** Rule: ... Measured: ...") and its summary entry. */
+void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdict v, const char *rule,
+                      const char *numbers);
+
+#endif
