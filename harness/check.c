@@ -303,7 +303,11 @@ static void compare_config(check_state *s, const check_opts *o, int f, const che
         for (int r = 0; r < side->t.nrows; r++) {
             if (side->config_of[r] != f) continue;
             const char *status = table_cell(&side->t, r, side->status);
-            if (strcmp(status, "ok")) { strcmp(status, "diverged") ? other[sd]++ : diverged[sd]++; continue; }
+            if (strcmp(status, "ok")) {
+                if (strcmp(status, "diverged")) other[sd]++;
+                else diverged[sd]++;
+                continue;
+            }
             double v = table_num(&side->t, r, side->metric);
             if (isnan(v)) { empty[sd]++; continue; }
             vals[sd][c->n[sd]] = v;
@@ -320,17 +324,18 @@ static void compare_config(check_state *s, const check_opts *o, int f, const che
         if (diverged[CUR]) add_note(c, "%d of %d current runs diverged", diverged[CUR], c->rows[CUR]);
         if (other[CUR]) add_note(c, "%d of %d current runs have a status other than ok", other[CUR], c->rows[CUR]);
     }
-    if (empty[CUR] && c->n[BASE]) {
-        c->verdict = V_REGRESSED;
-        add_note(c, "%d current ok runs have no %s", empty[CUR], o->metric);
-    }
     if (diverged[BASE] || other[BASE]) add_note(c, "%d baseline runs not ok, left out", diverged[BASE] + other[BASE]);
-    if (empty[BASE]) add_note(c, "%d baseline runs have no %s, left out", empty[BASE], o->metric);
     if (!c->n[BASE] || !c->n[CUR]) {
-        if (c->verdict != V_REGRESSED) c->verdict = V_SKIPPED;
+        if (c->n[BASE]) c->verdict = V_REGRESSED;       /* the baseline measured it, the current runs did not */
+        else if (c->verdict != V_REGRESSED) c->verdict = V_SKIPPED;
         add_note(c, "no %s values %s", o->metric, c->n[BASE] ? "in current" : c->n[CUR] ? "in baseline" : "on either side");
         return;
     }
+    if (empty[CUR]) {                                   /* an ok run must have measured it */
+        c->verdict = V_REGRESSED;
+        add_note(c, "%d current ok runs have no %s", empty[CUR], o->metric);
+    }
+    if (empty[BASE]) add_note(c, "%d baseline ok runs have no %s, left out", empty[BASE], o->metric);
     double gain_lo = c->diff, gain_hi = c->diff;        /* CI of the difference, if any; plain rule: a point */
     if (o->seed_aware && (c->n[BASE] < 2 || c->n[CUR] < 2)) {
         add_note(c, "fewer than 2 seeds: plain rule");
@@ -398,6 +403,10 @@ static void print_table(const check_state *s, const check_opts *o, FILE *f) {
 }
 
 static void print_summary(const check_state *s, const check_opts *o, const int count[4], FILE *f) {
+    if (count[V_SKIPPED] == s->nconf) {
+        fprintf(f, "\n**FAIL**: nothing compared: no configuration has %s values on both sides.\n", o->metric);
+        return;
+    }
     fprintf(f, "\n%s: ", count[V_REGRESSED] ? "**FAIL**" : "**PASS**");
     if (count[V_REGRESSED]) fprintf(f, "%d of %d configurations regressed", count[V_REGRESSED], s->nconf);
     else fprintf(f, "no configuration regressed (%d compared)", s->nconf - count[V_SKIPPED]);
@@ -559,6 +568,10 @@ static int run_check(check_state *s, const check_opts *o) {
     print_summary(s, o, count, stdout);
     fflush(stdout);
     if (o->junit && write_junit(s, o, count)) return 2;
+    if (count[V_SKIPPED] == s->nconf) {                 /* a gate that compared nothing must not pass */
+        fprintf(stderr, "sweep check: no configuration has %s values on both sides: nothing compared\n", o->metric);
+        return 2;
+    }
     return count[V_REGRESSED] ? 1 : 0;
 }
 

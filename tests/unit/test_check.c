@@ -341,3 +341,33 @@ Test(check, setting_column_on_one_side_is_named) {
     cr_expect_eq(err_lines_prefixed(), 1, "%s", err);
     cr_expect(strstr(err, "base.csv: missing columns: nesterov\n"), "%s", err);
 }
+
+/* test_acc_mc is empty unless mc_samples > 0: nothing to compare is unusable, not a pass. */
+Test(check, metric_without_values_compares_nothing) {
+    char path[] = "/tmp/test_check_junit_XXXXXX";
+    close(mkstemp(path));
+    cr_expect_eq(CHECK("--metric", "test_acc_mc", "--junit", path, "--baseline", fixture("base.csv"), fixture("base.csv")), 2);
+    cr_expect(strstr(line_of(D05), "| skipped (no test_acc_mc values on either side) |"), "%s", out);
+    cr_expect(strstr(err, "sweep check: no configuration has test_acc_mc values on both sides"), "%s", err);
+    static char xml[1 << 14];
+    slurp(path, xml, sizeof xml);
+    unlink(path);
+    cr_expect(strstr(xml, "skipped=\"2\""), "%s", xml);
+    cr_expect(strstr(xml, "<skipped message="), "%s", xml);
+}
+
+/* A configuration whose baseline runs all diverged cannot be compared; the others still are. */
+Test(check, configuration_without_baseline_values_is_skipped) {
+    cr_expect_eq(CHECK("--baseline", fixture("all_diverged_d0.csv"), fixture("drop_0.005.csv")), 0, "%s%s", out, err);
+    cr_expect(strstr(line_of(D0), "| 0/3 | n/a | 0.8700 | n/a | skipped ("), "%s", out);
+    cr_expect(strstr(line_of(D0), "no test_acc values in baseline"), "%s", out);
+    cr_expect(strstr(out, "1 skipped"), "%s", out);
+}
+
+Test(check, ok_run_without_the_metric_fails) {
+    cr_expect_eq(CHECK("--baseline", fixture("base.csv"), fixture("missing_value.csv")), 1, "%s%s", out, err);
+    cr_expect(strstr(line_of(D0), "| 3/2 |"), "%s", out);
+    cr_expect(strstr(line_of(D0), "**REGRESSED** (1 current ok runs have no test_acc)"), "%s", out);
+    cr_expect_eq(CHECK("--baseline", fixture("missing_value.csv"), fixture("base.csv")), 0, "%s%s", out, err);
+    cr_expect(strstr(line_of(D0), "ok (1 baseline ok runs have no test_acc, left out)"), "%s", out);
+}
