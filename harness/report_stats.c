@@ -168,6 +168,8 @@ const char *rpt_fmt_diff(char *buf, size_t n, const rpt_cmp *c, int decimals)
 const char *rpt_fmt_p(char *buf, size_t n, const rpt_cmp *c)
 {
     if (!c->ok) snprintf(buf, n, "—");
+    else if (c->t.p < 1e-16)   /* zero spread of the differences: the t statistic is infinite */
+        snprintf(buf, n, "< 1e-16 (%s, no spread)", c->t.paired ? "paired" : "Welch");
     else if (isnan(c->p_holm)) snprintf(buf, n, "%.3g (%s)", c->t.p, c->t.paired ? "paired" : "Welch");
     else snprintf(buf, n, "%.3g (Holm %.3g, %s)", c->t.p, c->p_holm, c->t.paired ? "paired" : "Welch");
     return buf;

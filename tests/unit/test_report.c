@@ -1,0 +1,207 @@
+/* sweep report on the synthetic fixtures of tests/fixtures/report (written by make_fixtures.py, whose
+   numbers fix the expected rows and verdicts). Run from the repository root, like `make unit`. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "commands.h"
+
+#define FIX "tests/fixtures/report"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t k = fread(s, 1, (size_t)n, f);
+    s[k] = 0;
+    fclose(f);
+    return s;
+}
+
+static char *file_in(const char *dir, const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+/* Run `report -o <fresh dir> args...`; returns the exit status, the out dir in out. */
+static int run_report(char *out, int nargs, const char **args)
+{
+    strcpy(out, "/tmp/sweep_report_test_XXXXXX");
+    cr_assert_not_null(mkdtemp(out));
+    const char *argv[16] = { "report", "-o", out };
+    int argc = 3;
+    for (int i = 0; i < nargs; i++) argv[argc++] = args[i];
+    return cmd_report(argc, (char **)argv);
+}
+
+static void assert_png(const char *dir, const char *base)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s.png", base);
+    FILE *f = fopen(file_in(dir, name), "rb");
+    cr_assert_not_null(f, "%s missing", name);
+    unsigned char sig[8] = { 0 };
+    size_t k = fread(sig, 1, 8, f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    cr_assert_eq(k, 8);
+    cr_assert(memcmp(sig, png, 8) == 0, "%s is not a PNG", name);
+    cr_assert_gt(size, 1000, "%s is suspiciously small", name);
+    snprintf(name, sizeof name, "%s.svg", base);
+    char *svg = slurp(file_in(dir, name));
+    cr_assert_not_null(svg, "%s missing", name);
+    cr_assert_not_null(strstr(svg, "<svg"), "%s has no <svg", name);
+    free(svg);
+}
+
+static char *report_md(const char *dir)
+{
+    char *md = slurp(file_in(dir, "report.md"));
+    cr_assert_not_null(md, "report.md not written");
+    return md;
+}
+
+Test(report, rate_table_rows_best_and_verdict)
+{
+    char out[64];
+    const char *args[] = { FIX "/rate_table" };
+    cr_assert_eq(run_report(out, 1, args), 0);
+    char *md = report_md(out);
+    /* p = 0: test acc 85, 86, 87 -> mean 86.00, sd 1, CI half-width t(0.975, 2) / sqrt(3) = 2.48;
+       train acc = test + 8 -> 94.00 ± 2.48, gap exactly 8. */
+    cr_assert_not_null(strstr(md, "| 0 | 3 | 86.00 ± 2.48 | 94.00 ± 2.48 | 8.00 ± 0.00 |"), "p=0 row");
+    cr_assert_not_null(strstr(md, "| 0.3 ★ best | 3 |"), "best rate marked");
+    cr_assert_null(strstr(md, "| 0.4 ★ best"));
+    cr_assert_not_null(strstr(md, "| 0.8 | 3 (+1 diverged) |"), "diverged run counted apart");
+    /* the tutorial's rows, and which rates the aggregated ones pool */
+    cr_assert_not_null(strstr(md, "| 0.3-0.5 (30-50%) | Strong regularization | Standard choice for most problems | "
+                                  "0.3, 0.4, 0.5 (includes best) | 9 |"));
+    cr_assert_not_null(strstr(md, "| 0.5+ (50%+) | Very strong regularization |"));
+    cr_assert_not_null(strstr(md, "> Too high dropout rate: p > 0.5 often hurts more than helps. Start with 0.3."));
+    cr_assert_not_null(strstr(md, "**Verdict on \"p > 0.5 often hurts more than helps\": supported.**"));
+    /* p = 0.6 is 2 pp below p = 0 at every seed, up to the jitter: paired */
+    cr_assert_not_null(strstr(md, "| -2.00 [-2.43, -1.57] |"));
+    cr_assert_not_null(strstr(md, "paired"));
+    assert_png(out, "rate_table_accuracy");
+    assert_png(out, "rate_table_gap");
+    assert_png(out, "rate_table_curves_acc");
+    assert_png(out, "rate_table_curves_loss");
+    char *html = slurp(file_in(out, "report.html"));
+    cr_assert_not_null(html);
+    cr_assert_not_null(strstr(html, "<svg"), "SVG inline in the html");
+    cr_assert_not_null(strstr(html, "<style>"));
+    free(html);
+    free(md);
+}
+
+Test(report, combinations_table_and_complement_verdict)
+{
+    char out[64];
+    const char *args[] = { FIX "/combinations" };
+    cr_assert_eq(run_report(out, 1, args), 0);
+    char *md = report_md(out);
+    cr_assert_not_null(strstr(md, "| Dropout | Randomly zero neurons | Simple, effective, works with any architecture | "
+                                  "Slows training (need more epochs) | 3 | 88.00 ± 2.12 |"));
+    cr_assert_not_null(strstr(md, "| Dropout + L2 + Early stopping |"));
+    cr_assert_not_null(strstr(md, "They complement each other."));
+    cr_assert_not_null(strstr(md, "**Verdict on \"Dropout + L2 + early stopping complement each other\": supported.**"));
+    cr_assert_not_null(strstr(md, "**Verdict on \"Dropout slows training (need more epochs)\": supported.**"));
+    /* batchnorm and none have the same epochs to best at every seed: no test, so no verdict */
+    cr_assert_not_null(strstr(md, "**Verdict on \"Batch normalization speeds training\": inconclusive.**"));
+    assert_png(out, "combinations_bars");
+    free(md);
+}
+
+Test(report, claims_verdicts)
+{
+    char out[64];
+    const char *args[] = { FIX "/output_dropout", FIX "/eval_mode", FIX "/batch_size" };
+    cr_assert_eq(run_report(out, 3, args), 0);
+    char *md = report_md(out);
+    cr_assert_not_null(strstr(md, "**Verdict on \"dropout on the output layer corrupts predictions\": supported.**"));
+    cr_assert_not_null(strstr(md, "**Verdict on \"forgetting eval mode lowers accuracy\": supported.**"));
+    /* dropout-on accuracy stays near 82-85%, far above chance */
+    cr_assert_not_null(strstr(md, "**Verdict on \"forgetting eval mode gives random predictions\": contradicted.**"));
+    cr_assert_not_null(strstr(md, "**Verdict on \"dropout with batch size < 16 adds too much noise\": supported.**"));
+    cr_assert_not_null(strstr(md, "> Dropout with small batch sizes: With batch size < 16, dropout adds too much noise."));
+    /* sections in the fixed order, whatever the order of the arguments */
+    char *b = strstr(md, "## Dropout and batch size"), *o = strstr(md, "## Dropout on the output layer"),
+         *e = strstr(md, "## Forgetting model.eval()");
+    cr_assert(b && o && e && b < o && o < e, "sections out of order");
+    assert_png(out, "batch_size_heatmap");
+    assert_png(out, "eval_mode_bars");
+    assert_png(out, "output_dropout_bars");
+    free(md);
+}
+
+Test(report, missing_gnuplot_still_writes_tables)
+{
+    setenv("SWEEP_GNUPLOT", "/nonexistent/gnuplot", 1);
+    char err[] = "/tmp/sweep_report_stderr_XXXXXX";
+    int fd = mkstemp(err);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    cr_assert_not_null(freopen(err, "w", stderr));
+    char out[64];
+    const char *args[] = { FIX "/rate_table" };
+    int rc = run_report(out, 1, args);
+    fflush(stderr);
+    cr_assert_neq(rc, 0, "a missing gnuplot must fail the command");
+    char *md = report_md(out);
+    cr_assert_not_null(strstr(md, "| 0 | 3 | 86.00 ± 2.48 |"), "tables written anyway");
+    cr_assert_not_null(strstr(md, "gnuplot not found"));
+    char *msg = slurp(err);
+    cr_assert_not_null(msg);
+    cr_assert_not_null(strstr(msg, "gnuplot not found"), "stderr: %s", msg);
+    cr_assert_null(strchr(strchr(msg, '\n') + 1, '\n'), "one line on stderr: %s", msg);
+    struct stat st;
+    cr_assert_neq(stat(file_in(out, "rate_table_accuracy.png"), &st), 0, "no image without gnuplot");
+    free(md);
+    free(msg);
+    unlink(err);
+}
+
+Test(report, no_plots_option_succeeds_without_images)
+{
+    char out[64];
+    const char *args[] = { "--no-plots", FIX "/output_dropout" };
+    cr_assert_eq(run_report(out, 2, args), 0);
+    char *md = report_md(out);
+    cr_assert_not_null(strstr(md, "--no-plots"));
+    free(md);
+}
+
+Test(report, errors_are_one_line_and_nonzero)
+{
+    char out[64];
+    const char *missing[] = { "/nonexistent/results/rate_table" };
+    cr_assert_eq(run_report(out, 1, missing), 1);
+    const char *bad[] = { "--frobnicate", FIX "/rate_table" };
+    cr_assert_eq(run_report(out, 2, bad), 1);
+    char *help[] = { "report", "--help" };
+    cr_assert_eq(cmd_report(2, help), 0);
+    char *none[] = { "report" };
+    cr_assert_eq(cmd_report(1, none), 1);
+}
+
+Test(report, results_root_gives_one_combined_report)
+{
+    char out[64];
+    const char *args[] = { "--no-plots", FIX };
+    cr_assert_eq(run_report(out, 2, args), 0);
+    char *md = report_md(out);
+    char *r = strstr(md, "## The dropout-rate table"), *c = strstr(md, "## Dropout against other regularization"),
+         *b = strstr(md, "## Dropout and batch size");
+    cr_assert(r && c && b && r < c && c < b, "rate table, then comparison, then claims");
+    free(md);
+}
