@@ -149,6 +149,13 @@ static char *exp_reader(char *str, int num, void *stream) {
     char *r = fgets(str, num, p->f);
     if (!r) return NULL;
     p->line++;
+    size_t len = strlen(str);
+    if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(p->f)) {
+        char limit[32];
+        snprintf(limit, sizeof limit, "%d", num - 2);
+        exp_fail(p, "line longer than %s characters; continue a long value on indented lines%s", limit, "");
+        return NULL;
+    }
     const char *s = str;
     while (isspace((unsigned char)*s)) s++;
     const char *end = *s == '[' ? strchr(s, ']') : NULL;
@@ -172,8 +179,11 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         snprintf(p->e->name, sizeof p->e->name, "%s", value);
         return 1;
     }
-    if (!strcmp(name, "description")) {
-        if (p->current == -1) snprintf(p->e->description, sizeof p->e->description, "%s", value);
+    if (!strcmp(name, "description")) { /* indented continuation lines arrive as repeated keys: join them */
+        if (p->current == -1) {
+            size_t used = strlen(p->e->description);
+            snprintf(p->e->description + used, sizeof p->e->description - used, "%s%s", used ? " " : "", value);
+        }
         return 1;
     }
     int setting = settings_find(!strcmp(name, "seeds") ? "seed" : name);

@@ -177,3 +177,18 @@ Test(experiment_errors, missing_file) {
     cr_assert_eq(experiment_load(&e, "/nonexistent/x.ini", NULL, 0, err, sizeof err), -1);
     cr_assert(strstr(err, "/nonexistent/x.ini: cannot open"), "%s", err);
 }
+
+Test(experiment_errors, overlong_line_is_an_error_not_a_silent_split) {
+    char text[600] = "[sweep]\nname = x\nepochs = 2";
+    for (int i = 0; i < 300; i++) strcat(text, " ");
+    strcat(text, "\n");
+    load_fails(text, NULL, 0, ":3: line longer than", "indented lines");
+}
+
+Test(experiment, description_continues_on_indented_lines) {
+    experiment e;
+    load_ok(&e, "[sweep]\ndescription = first part\n  second part\nepochs = 2\n", NULL, 0);
+    cr_assert_str_eq(e.description, "first part second part");
+    cr_assert_eq(e.runs[0].cfg.train.epochs, 2);
+    experiment_free(&e);
+}
