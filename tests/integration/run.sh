@@ -30,6 +30,10 @@ check "-j 1 and -j 2 runs.csv identical" 'canon_runs "$T/a/tiny/runs.csv" > "$T/
 check "-j 1 and -j 2 curves.csv identical" 'canon_curves "$T/a/tiny/curves.csv" > "$T/c1"; canon_curves "$T/b/tiny/curves.csv" > "$T/c2"; cmp -s "$T/c1" "$T/c2"'
 check "curves has runs x epochs rows" '[ "$(rows "$T/a/tiny/curves.csv")" = 24 ]'
 
+# the report of a sweep the report does not know by name: the generic table
+./sweep report -o "$T/rep" "$T/a/tiny" > /dev/null 2> "$T/rep.err"; rc=$?
+check "report of a generic sweep" '[ $rc = 0 ] && grep -q "dropout" "$T/rep/report.md" && [ -s "$T/rep/report.html" ]'
+
 # a rerun resumes: nothing trained, nothing duplicated
 $SWEEP run -j 2 --out "$T/a" $EXP 2> "$T/resume.txt"
 check "rerun trains nothing" 'grep -q "8 already done, 0 to train" "$T/resume.txt" && [ "$(rows "$T/a/tiny/runs.csv")" = 8 ]'
