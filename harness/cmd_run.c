@@ -25,20 +25,41 @@ static void run_on_signal(int sig) {
 }
 
 typedef struct {
-    int jobs, dry_run, fresh, quiet;
+    int jobs, dry_run, fresh, quiet, tail_threads;
     const char *out, *path;
     char **sets;
     int n_sets;
 } run_options;
 
+/* What the runs of one sweep share: how many have started and finished, for --tail-threads. */
+typedef struct {
+    int tail_threads, jobs, total;
+    int started, finished;
+} run_shared;
+
 typedef struct {
     train_epoch *epochs;
     int n, cap;
+    run_shared *shared;
 } run_curve;
+
+/* At the tail of a sweep (every run started, this one the last in flight) with --tail-threads, the idle cores
+   join this run's matrix products. OpenBLAS's thread count is process-wide, so this is safe only when a
+   single run is left; it changes results in the last bits, hence opt-in. */
+static void run_widen_tail(run_shared *sh) {
+    int started, finished;
+#pragma omp atomic read
+    started = sh->started;
+#pragma omp atomic read
+    finished = sh->finished;
+    if (started == sh->total && started - finished == 1 && openblas_get_num_threads() != sh->jobs)
+        openblas_set_num_threads(sh->jobs);
+}
 
 static int run_collect_epoch(const train_epoch *e, void *user) {
     run_curve *c = user;
     if (c->n < c->cap) c->epochs[c->n++] = *e;
+    if (c->shared->tail_threads) run_widen_tail(c->shared);
     return run_interrupted != 0;
 }
 
@@ -53,6 +74,8 @@ static void run_usage(FILE *f) {
                "  --dry-run         list the runs and whether each is done; train nothing\n"
                "  --out DIR         results root (default: results)\n"
                "  --fresh           start over; the old files are kept as .bak-DATE backups\n"
+               "  --tail-threads    when one run is left, let it use every core (faster tails, but its results\n"
+               "                    then differ from a -j 1 run in the last bits: off by default)\n"
                "  -q                no progress output\n"
                "  -h, --help        this text\n\n"
                "experiment file: [sweep] name, description, seeds = 1-3, and settings; [variant NAME] sections\n"
@@ -74,6 +97,7 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
             return 1;
         } else if (!strcmp(a, "--dry-run")) o->dry_run = 1;
         else if (!strcmp(a, "--fresh")) o->fresh = 1;
+        else if (!strcmp(a, "--tail-threads")) o->tail_threads = 1;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
             char *end;
@@ -145,9 +169,9 @@ static int run_order_cmp(const void *a, const void *b) {
 
 /* Train one run and append its rows. Returns 0, or -1 with err (a store failure ends the sweep). */
 static int run_one(store *st, const exp_run *r, const data_bundle *data, const char *desc, progress *prog,
-                   char *err, size_t errlen) {
+                   run_shared *shared, char *err, size_t errlen) {
     int cap = r->cfg.train.epochs;
-    run_curve curve = {calloc((size_t)cap, sizeof(train_epoch)), 0, cap};
+    run_curve curve = {calloc((size_t)cap, sizeof(train_epoch)), 0, cap, shared};
     int ncols = results_runs_ncols(), ncurve;
     results_curves_header(&ncurve);
     char(*cells)[RESULTS_CELL] = calloc((size_t)ncols + (size_t)cap * ncurve, RESULTS_CELL);
@@ -305,21 +329,28 @@ int cmd_run(int argc, char **argv) {
     progress prog;
     progress_init(&prog, stderr, pending, o.quiet);
     int failed = 0, skipped = 0;
+    run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0};
     char first_err[4096] = "";
 #pragma omp parallel for schedule(dynamic, 1) num_threads(o.jobs)
     for (int i = 0; i < pending; i++) {
-        if (run_interrupted || failed) continue;
+#pragma omp atomic
+        shared.started++;
         const exp_run *r = &e.runs[order[i].index];
         char local_err[1024], desc[1024];
-        int claimed = store_claim(st, r->run_id, local_err, sizeof local_err);
+        int claimed = run_interrupted || failed ? 0 : store_claim(st, r->run_id, local_err, sizeof local_err);
         if (claimed == 0) {
 #pragma omp atomic
             skipped++;
+#pragma omp atomic
+            shared.finished++;
             continue;
         }
         run_describe(&e, r, varies, desc, sizeof desc);
-        int bad = claimed < 0 || run_one(st, r, run_data_for(&data, r->cfg.data), desc, &prog, local_err, sizeof local_err);
+        int bad = claimed < 0 || run_one(st, r, run_data_for(&data, r->cfg.data), desc, &prog, &shared, local_err,
+                                         sizeof local_err);
         store_release(st, r->run_id);
+#pragma omp atomic
+        shared.finished++;
         if (bad) {
 #pragma omp critical(run_first_error)
             {
