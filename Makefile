@@ -54,7 +54,7 @@ reproduce: deps sweep
 	./sweep report -o results/reproduction $(addprefix results/,$(TUTORIAL))
 
 bench: deps sweep
-	sh bench/run.sh
+	CC="$(CC)" CFLAGS="$(CFLAGS)" LDLIBS="$(LDLIBS)" sh bench/run.sh
 
 clean:
 	rm -rf build sweep
