@@ -85,15 +85,16 @@ for spec in "256,256 b64 (tutorial)|256,256|64|1|0.6" "32,32 b64|32,32|64|2|0.25
 $spec
 EOF
     key=$(printf '%s' "$hidden-$batch" | tr ',' '_')
-    s=$(sweep_epoch "$key" --hidden "$hidden" --batch-size "$batch" --dropout 0.3) || s=""
+    # (err in a $(...) subshell cannot set $failed here, hence the explicit failed=1)
+    s=$(sweep_epoch "$key" --hidden "$hidden" --batch-size "$batch" --dropout 0.3) || { s=""; failed=1; }
     t=""; ratio=""
     if [ $have_torch = 1 ]; then
-        t=$(torch_epoch "$key" --hidden "$hidden" --batch-size "$batch" --dropout 0.3) || t=""
+        t=$(torch_epoch "$key" --hidden "$hidden" --batch-size "$batch" --dropout 0.3) || { t=""; failed=1; }
         [ -n "$s" ] && [ -n "$t" ] && ratio=$(awk -v a="$s" -v b="$t" 'BEGIN { printf "%.3f", a / b }')
     fi
     printf '%-32s %10s %10s %8s\n' "$label" "${s:--}" "${t:--}" "${ratio:--}"
     why="not measured"; [ $have_torch = 1 ] || why="skipped: no PyTorch"
-    row "($item) epoch sweep/PyTorch, $label" "$ratio" "x" "<=" "$target" "$why"
+    row "($item) epoch sweep/PyTorch, ${label% (tutorial)}" "$ratio" "x" "<=" "$target" "$why"
 done
 
 # 3 and 5: the 16-run sweep at -j 1 and -j 2; the -j 2 run under GNU time for its peak RSS
@@ -110,7 +111,11 @@ rusage() { # rusage FILE CMD...: run CMD; "peak-RSS-kB user-s sys-s" of it and i
 }
 wall1=""; wall2=""; speedup=""; rss=""; cores=""
 a=$(now_ns)
-if "$SWEEP" run -q -j 1 --out "$T/j1" bench/sweep16.ini; then wall1=$(elapsed "$a" "$(now_ns)"); else err "sweep run -j 1 failed"; fi
+if rusage "$T/rss1" "$SWEEP" run -q -j 1 --out "$T/j1" bench/sweep16.ini; then
+    wall1=$(elapsed "$a" "$(now_ns)")
+else
+    err "sweep run -j 1 failed"
+fi
 a=$(now_ns)
 if rusage "$T/rss" "$SWEEP" run -q -j 2 --out "$T/j2" bench/sweep16.ini; then
     wall2=$(elapsed "$a" "$(now_ns)")
@@ -127,7 +132,8 @@ done
 [ -n "$wall1" ] && [ -n "$wall2" ] && speedup=$(awk -v a="$wall1" -v b="$wall2" 'BEGIN { printf "%.2f", a / b }')
 say "-j 1: ${wall1:--} s   -j 2: ${wall2:--} s   speedup ${speedup:--}   peak RSS (-j 2) ${rss:--} MB"
 if [ -n "$cores" ]; then
-    say "the -j 2 sweep used ${cores} cores of CPU time per second of wall time"
+    say "the -j 2 sweep used ${cores} cores of CPU time per second of wall time; CPU time (user+sys)" \
+        "$(awk '{ printf "%.2f", $2 + $3 }' "$T/rss1") s at -j 1, $(awk '{ printf "%.2f", $2 + $3 }' "$T/rss") s at -j 2"
     awk -v c="$cores" 'BEGIN { exit !(c < 1.8) }' &&
         say "warning: it got less than 1.8 cores, so other processes were running: the speedup says more about them than about sweep"
 fi
