@@ -213,3 +213,14 @@ void data_gather(float *x, int *y, const data_view *view, const int *rows, int c
         }
     }
 }
+
+void data_prefetch(const data_view *view, const int *rows, int count) {
+    const data_set *d = view->set;
+    size_t bytes = d->pixels ? (size_t)d->dim : (size_t)d->dim * sizeof(float);
+    const char *base = d->pixels ? (const char *)d->pixels : (const char *)d->features;
+    for (int i = 0; i < count; i++) {
+        const char *row = base + ((size_t)view->first + (size_t)rows[i]) * bytes;
+        for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(row + off, 0, 1);
+        __builtin_prefetch(d->labels + view->first + rows[i], 0, 1);
+    }
+}

@@ -61,4 +61,7 @@ typedef struct {
 void data_gather(float *x, int *y, const data_view *view, const int *rows, int count,
                  const data_augment *aug, rng_state *rng);
 
+/* Ask the CPU to start loading rows view[rows[i]] (a later batch) into cache; changes nothing. */
+void data_prefetch(const data_view *view, const int *rows, int count);
+
 #endif

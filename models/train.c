@@ -228,6 +228,9 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
         for (int first = 0; first < n; first += cfg->batch_size) {
             int cnt = n - first < cfg->batch_size ? n - first : cfg->batch_size; /* the last batch may be short */
             data_gather(s.x, s.y, &train_view, s.order + first, cnt, aug, &augment_rng);
+            /* shuffled rows are scattered over the data set: have the next batch's on the way during this step */
+            int next = first + cfg->batch_size;
+            if (next < n) data_prefetch(&train_view, s.order + next, n - next < cfg->batch_size ? n - next : cfg->batch_size);
             mlp_forward(m, s.x, cnt, MLP_TRAIN, &dropout_rng);
             int c;
             double loss = mlp_loss(m, s.y, cnt, &c);
