@@ -168,7 +168,9 @@ double mlp_loss(mlp *m, const int *targets, int B, int *correct) {
     return crossentropy_forward(m->probs, m->pre[m->n_layers - 1], targets, B, m->cfg.n_out, correct);
 }
 
-void mlp_backward(mlp *m, const int *targets, int B) {
+void mlp_backward(mlp *m, const int *targets, int B) { mlp_backward_each(m, targets, B, NULL, NULL); }
+
+void mlp_backward_each(mlp *m, const int *targets, int B, mlp_layer_done_fn done, void *user) {
     const mlp_config *c = &m->cfg;
     assert(B == m->last_B && m->last_mode == MLP_TRAIN);
     float *d = m->dbuf[0], *dnext = m->dbuf[1];
@@ -190,6 +192,11 @@ void mlp_backward(mlp *m, const int *targets, int B) {
         }
         const float *inp = l == 0 ? m->input : m->out[l - 1];
         linear_backward(l == 0 ? NULL : dnext, m->g[l].weight, m->g[l].bias, d, inp, m->p[l].weight, B, C, OC);
+        if (done) {
+            size_t first = (size_t)(m->p[l].weight - m->params);
+            size_t end = l + 1 < m->n_layers ? (size_t)(m->p[l + 1].weight - m->params) : m->num_params;
+            done(user, first, end - first);
+        }
         float *t = d; d = dnext; dnext = t;
     }
 }

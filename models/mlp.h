@@ -74,5 +74,10 @@ const float *mlp_forward(mlp *m, const float *x, int B, mlp_mode mode, rng_state
 double mlp_loss(mlp *m, const int *targets, int B, int *correct);
 /* Gradients of the mean loss into m->grads (overwritten), after an MLP_TRAIN forward and mlp_loss. */
 void mlp_backward(mlp *m, const int *targets, int B);
+/* Told that the gradients of params[offset, offset+count) (one layer) are final and that backward will not
+   read those parameters again: the optimizer can update them while they are still in cache. */
+typedef void (*mlp_layer_done_fn)(void *user, size_t offset, size_t count);
+/* mlp_backward, calling done (if not NULL) for each layer, last layer first. */
+void mlp_backward_each(mlp *m, const int *targets, int B, mlp_layer_done_fn done, void *user);
 
 #endif

@@ -66,6 +66,20 @@ int train_config_check(const train_config *cfg, char *err, size_t errlen) {
     return 0;
 }
 
+/* The optimizer step, applied layer by layer as backward finishes each (while its gradients are in cache);
+   the update is elementwise, so this gives the same bits as one step over the whole buffer. */
+typedef struct {
+    const optim_config *optim;
+    mlp *model;
+    long step;
+} train_update;
+
+static void train_update_layer(void *user, size_t offset, size_t count) {
+    train_update *u = user;
+    mlp *m = u->model;
+    optim_step(u->optim, m->params + offset, m->grads + offset, m->m + offset, m->v + offset, count, u->step);
+}
+
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -235,8 +249,8 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
             int c;
             double loss = mlp_loss(m, s.y, cnt, &c);
             if (!isfinite(loss)) { out->status = TRAIN_DIVERGED; break; }
-            mlp_backward(m, s.y, cnt);
-            optim_step(&cfg->optim, m->params, m->grads, m->m, m->v, m->num_params, ++step);
+            train_update up = { &cfg->optim, m, ++step };
+            mlp_backward_each(m, s.y, cnt, train_update_layer, &up);
             loss_sum += loss;
             right += c;
             batches++;
