@@ -336,7 +336,7 @@ int rpt_section_combinations(rpt_ctx *x, rpt_exp *e)
     char base[256], title[256], ymin[32] = "", ymax[32] = "";
     if (lo < hi) {   /* accuracies differ by a few points: an axis from 0 would hide them */
         snprintf(ymin, sizeof ymin, "%g", floor(lo - 0.15 * (hi - lo) - 0.5));
-        snprintf(ymax, sizeof ymax, "%g", ceil(hi + 0.15 * (hi - lo) + 0.5));
+        snprintf(ymax, sizeof ymax, "%g", fmin(100.0, ceil(hi + 0.15 * (hi - lo) + 0.5)));
     }
     snprintf(base, sizeof base, "%s_bars", e->name);
     snprintf(title, sizeof title, "%s: accuracy per technique (mean, 95%% CI over seeds)", e->name);
