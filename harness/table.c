@@ -1,5 +1,6 @@
 /* table: a whole CSV file read into memory through libcsv (see table.h). */
 #include "table.h"
+#include "csvfeed.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -8,85 +9,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parse state shared with the libcsv callbacks. The file is fed to libcsv one physical line at a time so
+/* Parse state for the record callback. The file is fed to libcsv one physical line at a time (csvfeed) so
    that every record knows the line it starts on (a quoted field may span lines). */
 typedef struct {
     table *t;
-    char **row;             /* (row_cap) fields of the record being parsed */
-    int row_n, row_cap;
     char **cells;           /* (cells_cap) all data cells so far */
     size_t cells_n, cells_cap;
-    long line;              /* physical line being fed */
-    long rec_line;          /* line the current record starts on */
-    int in_record;
-    int failed;             /* 1: err is set, ignore further callbacks */
+    int failed;             /* 1: err is set */
     char *err;
     size_t errlen;
 } reader;
 
-static void reader_fail_oom(reader *r) {
-    if (!r->failed) snprintf(r->err, r->errlen, "%s: out of memory", r->t->path);
+static int reader_fail_oom(reader *r) {
+    snprintf(r->err, r->errlen, "%s: out of memory", r->t->path);
     r->failed = 1;
+    return -1;
 }
 
-static void on_field(void *s, size_t len, void *data) {
-    reader *r = data;
-    if (r->failed) return;
-    if (r->row_n == r->row_cap) {
-        int cap = r->row_cap ? 2 * r->row_cap : 16;
-        char **p = realloc(r->row, (size_t)cap * sizeof *p);
-        if (!p) { reader_fail_oom(r); return; }
-        r->row = p;
-        r->row_cap = cap;
-    }
-    char *f = malloc(len + 1);
-    if (!f) { reader_fail_oom(r); return; }
-    if (len) memcpy(f, s, len);
-    f[len] = '\0';
-    r->row[r->row_n++] = f;
-}
-
-static void row_clear(reader *r) {
-    for (int i = 0; i < r->row_n; i++) free(r->row[i]);
-    r->row_n = 0;
-}
-
-static void on_record(int c, void *data) {
-    (void)c;
-    reader *r = data;
-    r->in_record = 0;
-    if (r->failed) { row_clear(r); return; }
+static int on_record(csvfeed *f, void *ctx) {
+    reader *r = ctx;
     table *t = r->t;
     if (!t->cols) {             /* header: the fields move into t->cols */
-        t->cols = r->row;
-        t->ncols = r->row_n;
-        r->row = NULL;
-        r->row_n = r->row_cap = 0;
-        return;
+        if (!(t->cols = malloc((size_t)f->n_fields * sizeof *t->cols))) return reader_fail_oom(r);
+        memcpy(t->cols, f->fields, (size_t)f->n_fields * sizeof *f->fields);
+        t->ncols = f->n_fields;
+        f->n_fields = 0;
+        return 0;
     }
-    if (r->row_n != t->ncols) {
-        snprintf(r->err, r->errlen, "%s:%ld: row has %d fields, header has %d", t->path, r->rec_line,
-                 r->row_n, t->ncols);
+    if (f->n_fields != t->ncols) {
+        snprintf(r->err, r->errlen, "%s:%ld: row has %d fields, header has %d", t->path, f->rec_line,
+                 f->n_fields, t->ncols);
         r->failed = 1;
-        row_clear(r);
-        return;
+        return -1;
     }
     if (r->cells_n + (size_t)t->ncols > r->cells_cap) {
         size_t cap = r->cells_cap ? 2 * r->cells_cap : (size_t)t->ncols * 64;
         while (cap < r->cells_n + (size_t)t->ncols) cap *= 2;
         char **p = realloc(r->cells, cap * sizeof *p);
-        if (!p) { reader_fail_oom(r); row_clear(r); return; }
+        if (!p) return reader_fail_oom(r);
         r->cells = p;
         r->cells_cap = cap;
     }
-    memcpy(r->cells + r->cells_n, r->row, (size_t)t->ncols * sizeof *r->row);
+    memcpy(r->cells + r->cells_n, f->fields, (size_t)t->ncols * sizeof *f->fields);
     r->cells_n += (size_t)t->ncols;
-    r->row_n = 0;               /* ownership moved to cells */
+    f->n_fields = 0;            /* ownership moved to cells */
     t->nrows++;
-}
-
-static int is_blank_line(const char *s, size_t n) {
-    return (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
+    return 0;
 }
 
 /* Read the whole file into a malloc'd buffer. */
@@ -118,33 +86,24 @@ int table_read(table *t, const char *path, char *err, size_t errlen) {
     char *buf = slurp(path, &len, err, errlen);
     if (!buf) { table_free(t); return -1; }
 
-    reader r = {.t = t, .line = 1, .err = err, .errlen = errlen};
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    reader r = {.t = t, .err = err, .errlen = errlen};
+    csvfeed feed;
+    if (csvfeed_init(&feed, CSV_STRICT | CSV_STRICT_FINI, 1, on_record, &r) != 0) {
         snprintf(err, errlen, "%s: csv_init failed", path);
         free(buf);
         table_free(t);
         return -1;
     }
-    for (size_t pos = 0; pos < len && !r.failed;) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
-        if (!r.in_record && !is_blank_line(buf + pos, n)) { r.in_record = 1; r.rec_line = r.line; }
-        if (csv_parse(&p, buf + pos, n, on_field, on_record, &r) != n && !r.failed) {
-            snprintf(err, errlen, "%s:%ld: %s", path, r.line, csv_strerror(csv_error(&p)));
-            r.failed = 1;
-        }
-        pos += n;
-        if (nl) r.line++;
-    }
-    if (!r.failed && csv_fini(&p, on_field, on_record, &r) != 0 && !r.failed) {
-        snprintf(err, errlen, "%s:%ld: %s", path, r.rec_line, csv_strerror(csv_error(&p)));
+    int rc = csvfeed_feed(&feed, buf, len);
+    if (rc == CSVFEED_DONE) rc = csvfeed_finish(&feed);
+    if (feed.oom) {             /* no record is delivered after it, so it is the first failure */
+        reader_fail_oom(&r);
+    } else if (rc == CSVFEED_BAD_CSV && !r.failed) {
+        snprintf(err, errlen, "%s:%ld: %s", path, feed.bad_line, csv_strerror(csv_error(&feed.parser)));
         r.failed = 1;
     }
-    csv_free(&p);
+    csvfeed_free(&feed);
     free(buf);
-    row_clear(&r);
-    free(r.row);
     t->cells = r.cells;         /* handed over even on failure so table_free releases them */
     if (!r.failed && !t->cols) {
         snprintf(err, errlen, "%s:1: empty file, expected a header row", path);
