@@ -319,7 +319,7 @@ int cmd_run(int argc, char **argv) {
     qsort(order, (size_t)pending, sizeof *order, run_order_cmp);
     if (!o.quiet)
         fprintf(stderr, "sweep run: %s: %d runs, %d already done, %d to train on %d threads; results in %s\n", e.name,
-                e.n_runs, e.n_runs - pending, pending, o.jobs < pending ? o.jobs : pending, dir);
+                e.n_runs, e.n_runs - pending, pending, o.jobs < pending || !pending ? o.jobs : pending, dir);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = run_on_signal;

@@ -4,7 +4,8 @@ set terminal pngcairo size 960,560 noenhanced font "sans,11" background rgb "whi
 set output outbase.'.png'
 set datafile missing "NaN"
 # the legend goes between the title and the plot, where it cannot cover data
-set key outside top center horizontal box opaque
+# sample before its label, so each label sits next to its own line
+set key outside top center horizontal box opaque reverse Left width 1
 # twelve distinct colours (the default cycle repeats after eight)
 array colours[12] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", \
                      "#bcbd22", "#17becf", "#000000", "#aec7e8"]
