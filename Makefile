@@ -47,7 +47,7 @@ ci-check: deps sweep
 	./sweep run -q --out build/ci-results experiments/ci.ini
 	./sweep check --baseline tests/baseline/ci.csv build/ci-results/ci --junit build/ci-check.xml
 
-test: unit integration ci-check
+test: unit ci-check integration
 
 # Every tutorial experiment, then one combined report under results/reproduction (committed).
 reproduce: deps sweep
