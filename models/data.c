@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "data_internal.h"
 
 static const char *const data_idx_names[4] = {
     "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
 };
 
-static int data_fail(char *err, size_t errlen, const char *fmt, ...) {
+int data_fail(char *err, size_t errlen, const char *fmt, ...) {
     if (err && errlen > 0) {
         int k = snprintf(err, errlen, "data: ");
         va_list ap;

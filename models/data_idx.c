@@ -5,6 +5,7 @@
      labels: magic 0x00000801, n, then n bytes
    gzopen/gzread read uncompressed files transparently, so one path serves both. */
 #include "data.h"
+#include "data_internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -21,16 +22,6 @@
 #define IDX_READ_CHUNK (1u << 30)  /* gzread takes an unsigned and returns an int */
 #define IDX_GZ_BUFFER (1u << 18)   /* zlib's input buffer; the default 8 KiB costs time on 26 MB files */
 
-static int idx_fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen > 0) {
-        int k = snprintf(err, errlen, "data: ");
-        va_list ap;
-        va_start(ap, fmt);
-        if (k >= 0 && (size_t)k < errlen) vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static uint32_t idx_be32(const unsigned char *b) {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | (uint32_t)b[3];
@@ -40,7 +31,7 @@ static gzFile idx_open(const char *path, char *err, size_t errlen) {
     errno = 0;
     gzFile f = gzopen(path, "rb");
     if (!f) {
-        idx_fail(err, errlen, "%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
+        data_fail(err, errlen, "%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
         return NULL;
     }
     gzbuffer(f, IDX_GZ_BUFFER);
@@ -75,11 +66,11 @@ static int idx_header(gzFile f, const char *path, uint32_t magic, const char *wh
     size_t len = 4 * (size_t)(words + 1);
     int gz_err;
     size_t got = idx_read(f, b, len, &gz_err);
-    if (gz_err != Z_OK) return idx_fail(err, errlen, "%s: read error: %s", path, gzerror(f, &gz_err));
-    if (got < len) return idx_fail(err, errlen, "%s: truncated: header is %zu bytes, got %zu", path, len, got);
+    if (gz_err != Z_OK) return data_fail(err, errlen, "%s: read error: %s", path, gzerror(f, &gz_err));
+    if (got < len) return data_fail(err, errlen, "%s: truncated: header is %zu bytes, got %zu", path, len, got);
     uint32_t m = idx_be32(b);
     if (m != magic)
-        return idx_fail(err, errlen, "%s: wrong magic 0x%08x, expected 0x%08x (IDX %s file)", path, (unsigned)m,
+        return data_fail(err, errlen, "%s: wrong magic 0x%08x, expected 0x%08x (IDX %s file)", path, (unsigned)m,
                         (unsigned)magic, what);
     for (int i = 0; i < words; i++) hdr[i] = idx_be32(b + 4 * (i + 1));
     return 0;
@@ -90,12 +81,12 @@ static int idx_body(gzFile f, const char *path, void *buf, size_t count, size_t 
                     char *err, size_t errlen) {
     int gz_err;
     size_t got = idx_read(f, buf, count * size, &gz_err);
-    if (gz_err != Z_OK) return idx_fail(err, errlen, "%s: read error: %s", path, gzerror(f, &gz_err));
+    if (gz_err != Z_OK) return data_fail(err, errlen, "%s: read error: %s", path, gzerror(f, &gz_err));
     if (got < count * size)
-        return idx_fail(err, errlen, "%s: truncated: expected %zu %s, got %zu", path, count, items, got / size);
+        return data_fail(err, errlen, "%s: truncated: expected %zu %s, got %zu", path, count, items, got / size);
     unsigned char extra;
     if (gzread(f, &extra, 1) == 1)
-        return idx_fail(err, errlen, "%s: unexpected data after %zu %s (header count wrong?)", path, count, items);
+        return data_fail(err, errlen, "%s: unexpected data after %zu %s (header count wrong?)", path, count, items);
     return 0;
 }
 
@@ -107,9 +98,9 @@ static int idx_load_images(data_set *out, const char *path, char *err, size_t er
     if (rc == 0) {
         uint32_t n = h[0], rows = h[1], cols = h[2];
         if (n == 0 || n > INT_MAX) {
-            rc = idx_fail(err, errlen, "%s: image count %u out of range", path, (unsigned)n);
+            rc = data_fail(err, errlen, "%s: image count %u out of range", path, (unsigned)n);
         } else if (rows == 0 || cols == 0 || (uint64_t)rows * cols > IDX_MAX_DIM) {
-            rc = idx_fail(err, errlen, "%s: image size %ux%u out of range", path, (unsigned)rows, (unsigned)cols);
+            rc = data_fail(err, errlen, "%s: image size %ux%u out of range", path, (unsigned)rows, (unsigned)cols);
         } else {
             out->n = (int)n;
             out->height = (int)rows;
@@ -117,7 +108,7 @@ static int idx_load_images(data_set *out, const char *path, char *err, size_t er
             out->dim = (int)(rows * cols);
             size_t bytes = (size_t)n * out->dim;
             out->pixels = malloc(bytes);
-            if (!out->pixels) rc = idx_fail(err, errlen, "%s: out of memory for %zu bytes", path, bytes);
+            if (!out->pixels) rc = data_fail(err, errlen, "%s: out of memory for %zu bytes", path, bytes);
             else rc = idx_body(f, path, out->pixels, n, (size_t)out->dim, "images", err, errlen);
         }
     }
@@ -131,15 +122,15 @@ static int idx_load_labels(data_set *out, const char *path, char *err, size_t er
     uint32_t n;
     int rc = idx_header(f, path, IDX_MAGIC_LABELS, "labels", &n, 1, err, errlen);
     if (rc == 0 && (uint64_t)n != (uint64_t)out->n)
-        rc = idx_fail(err, errlen, "%s: count mismatch: %u labels for %d images", path, (unsigned)n, out->n);
+        rc = data_fail(err, errlen, "%s: count mismatch: %u labels for %d images", path, (unsigned)n, out->n);
     if (rc == 0) {
         out->labels = malloc((size_t)n);
-        if (!out->labels) rc = idx_fail(err, errlen, "%s: out of memory for %u labels", path, (unsigned)n);
+        if (!out->labels) rc = data_fail(err, errlen, "%s: out of memory for %u labels", path, (unsigned)n);
         else rc = idx_body(f, path, out->labels, n, 1, "labels", err, errlen);
     }
     for (uint32_t i = 0; rc == 0 && i < n; i++)
         if (out->labels[i] >= IDX_CLASSES)
-            rc = idx_fail(err, errlen, "%s: label %u is %u, out of range 0..%d", path, (unsigned)i,
+            rc = data_fail(err, errlen, "%s: label %u is %u, out of range 0..%d", path, (unsigned)i,
                           (unsigned)out->labels[i], IDX_CLASSES - 1);
     gzclose(f);
     return rc;
