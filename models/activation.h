@@ -2,6 +2,18 @@
 #ifndef SWEEP_ACTIVATION_H
 #define SWEEP_ACTIVATION_H
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* x if keep else +0, without a branch (a pre-activation's sign, or a dropout draw, is close to a coin
+   flip, so a branch would mispredict half the time); keep is all ones or all zeros. */
+static inline float activation_select(float x, uint32_t keep) {
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    b &= keep;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
 
 /* out (N) = max(inp, 0); out may alias inp. */
 void relu_forward(float *out, const float *inp, size_t N);

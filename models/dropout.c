@@ -1,6 +1,7 @@
 /* dropout: see dropout.h. The keep/drop choice is random, so a branch on it mispredicts a third of the
    time; every kernel is branch-free instead (a bit mask, or a factor[keep] = {0, scale}[keep] table). */
 #include <string.h>
+#include "activation.h"
 #include "dropout.h"
 
 float dropout_scale(float p) { return 1.0f / (1.0f - p); }
@@ -21,14 +22,6 @@ static void draw_u32(uint32_t *u, size_t len, rng_state *r) {
     }
 }
 
-/* x if keep else +0, without a branch: keep is all ones or all zeros. */
-static inline float select_bits(float x, uint32_t keep) {
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    b &= keep;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 void dropout_forward(float *out, uint8_t *mask, const float *inp, size_t N, float p, rng_state *r) {
     if (p == 0.0f) {
@@ -44,7 +37,7 @@ void dropout_forward(float *out, uint8_t *mask, const float *inp, size_t N, floa
         const float *x = inp + i0;
         float *o = out + i0;
 #pragma omp simd
-        for (size_t j = 0; j < len; j++) o[j] = select_bits(x[j], -(uint32_t)(u[j] >= thr)) * scale;
+        for (size_t j = 0; j < len; j++) o[j] = activation_select(x[j], -(uint32_t)(u[j] >= thr)) * scale;
         if (mask)
             for (size_t j = 0; j < len; j++) mask[i0 + j] = (uint8_t)(u[j] >= thr);
     }
@@ -55,9 +48,9 @@ void dropout_forward_masked(float *out, const float *inp, const uint8_t *mask, s
     for (size_t i = 0; i < N; i++) out[i] = inp[i] * factor[mask[i] != 0];
 }
 
+/* With the mask fixed, dropout is a diagonal linear map: its gradient is the same masked scaling. */
 void dropout_backward(float *dinp, const float *dout, const uint8_t *mask, size_t N, float scale) {
-    const float factor[2] = { 0.0f, scale };
-    for (size_t i = 0; i < N; i++) dinp[i] = dout[i] * factor[mask[i] != 0];
+    dropout_forward_masked(dinp, dout, mask, N, scale);
 }
 
 void relu_dropout_forward(float *out, const float *inp, size_t N, float p, rng_state *r) {
@@ -69,13 +62,13 @@ void relu_dropout_forward(float *out, const float *inp, size_t N, float p, rng_s
         const float *x = inp + i0;
         float *o = out + i0;
 #pragma omp simd
-        for (size_t j = 0; j < len; j++) o[j] = select_bits(x[j], -(uint32_t)((u[j] >= thr) & (x[j] > 0.0f))) * scale;
+        for (size_t j = 0; j < len; j++) o[j] = activation_select(x[j], -(uint32_t)((u[j] >= thr) & (x[j] > 0.0f))) * scale;
     }
 }
 
 void relu_dropout_backward(float *dinp, const float *dout, const float *out, size_t N, float scale) {
 #pragma omp simd
-    for (size_t i = 0; i < N; i++) dinp[i] = select_bits(dout[i], -(uint32_t)(out[i] > 0.0f)) * scale;
+    for (size_t i = 0; i < N; i++) dinp[i] = activation_select(dout[i], -(uint32_t)(out[i] > 0.0f)) * scale;
 }
 
 void tanh_dropout_backward(float *dinp, const float *dout, const float *act, const uint8_t *mask, size_t N,
