@@ -282,20 +282,20 @@ int cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage, stdout); return 0; }
         if (!strcmp(argv[i], "-o")) {
-            if (++i >= argc) { fprintf(stderr, "report: -o needs a directory\n"); return 1; }
+            if (++i >= argc) { fprintf(stderr, "sweep report: -o needs a directory\n"); return 1; }
             outdir = argv[i];
         } else if (!strcmp(argv[i], "--no-plots")) {
             no_plots = 1;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "report: unknown option %s (see sweep report --help)\n", argv[i]);
+            fprintf(stderr, "sweep report: unknown option %s (see sweep report --help)\n", argv[i]);
             return 1;
         } else if (collect_dirs(argv[i], &dirs, &ndirs, err, sizeof err) != 0) {
-            fprintf(stderr, "report: %s\n", err);
+            fprintf(stderr, "sweep report: %s\n", err);
             rc = 1;
             goto out;
         }
     }
-    if (ndirs == 0) { fprintf(stderr, "report: no results directory given (see sweep report --help)\n"); return 1; }
+    if (ndirs == 0) { fprintf(stderr, "sweep report: no results directory given (see sweep report --help)\n"); return 1; }
     int nargs = 0, last = 0;
     for (int i = 1; i < argc; i++)
         if (argv[i][0] != '-' && strcmp(argv[i - 1], "-o")) { nargs++; last = i; }
@@ -303,15 +303,15 @@ int cmd_report(int argc, char **argv)
 
     rpt_exp *exps = calloc((size_t)ndirs, sizeof *exps);
     rpt_ctx *x = calloc(1, sizeof *x);
-    if (!exps || !x) { fprintf(stderr, "report: out of memory\n"); free(exps); free(x); rc = 1; goto out; }
+    if (!exps || !x) { fprintf(stderr, "sweep report: out of memory\n"); free(exps); free(x); rc = 1; goto out; }
     for (int i = 0; i < ndirs; i++)
         if (exp_load(&exps[i], dirs[i], err, sizeof err) != 0) {
-            fprintf(stderr, "report: %s\n", err);
+            fprintf(stderr, "sweep report: %s\n", err);
             rc = 1;
             goto free_exps;
         }
     qsort(exps, (size_t)ndirs, sizeof *exps, exp_rank_cmp);
-    if (mkdir_p(outdir) != 0) { fprintf(stderr, "report: %s: cannot create directory\n", outdir); rc = 1; goto free_exps; }
+    if (mkdir_p(outdir) != 0) { fprintf(stderr, "sweep report: %s: cannot create directory\n", outdir); rc = 1; goto free_exps; }
     rpt_plotter_init(&x->plot, outdir, argv[0]);
     x->plot.disabled = no_plots;
 
@@ -345,10 +345,10 @@ int cmd_report(int argc, char **argv)
     snprintf(md, sizeof md, "%s/report.md", outdir);
     snprintf(html, sizeof html, "%s/report.html", outdir);
     if (doc_write_md(&full, md, err, sizeof err) != 0 || doc_write_html(&full, outdir, html, err, sizeof err) != 0) {
-        fprintf(stderr, "report: %s\n", err);
+        fprintf(stderr, "sweep report: %s\n", err);
         rc = 1;
     } else if (x->plot.nfailed) {
-        fprintf(stderr, "report: wrote %s and %s without %d plot(s): %s\n", md, html, x->plot.nfailed,
+        fprintf(stderr, "sweep report: wrote %s and %s without %d plot(s): %s\n", md, html, x->plot.nfailed,
                 x->plot.first_error);
         rc = 1;
     }
