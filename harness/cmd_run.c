@@ -41,6 +41,7 @@ typedef struct {
     train_epoch *epochs;
     int n, cap;
     run_shared *shared;
+    progress *prog;
 } run_curve;
 
 /* At the tail of a sweep (every run started, this one the last in flight) with --tail-threads, the idle cores
@@ -60,6 +61,7 @@ static int run_collect_epoch(const train_epoch *e, void *user) {
     run_curve *c = user;
     if (c->n < c->cap) c->epochs[c->n++] = *e;
     if (c->shared->tail_threads) run_widen_tail(c->shared);
+    progress_epoch(c->prog);
     return run_interrupted != 0;
 }
 
@@ -171,7 +173,7 @@ static int run_order_cmp(const void *a, const void *b) {
 static int run_one(store *st, const exp_run *r, const data_bundle *data, const char *desc, progress *prog,
                    run_shared *shared, char *err, size_t errlen) {
     int cap = r->cfg.train.epochs;
-    run_curve curve = {calloc((size_t)cap, sizeof(train_epoch)), 0, cap, shared};
+    run_curve curve = {calloc((size_t)cap, sizeof(train_epoch)), 0, cap, shared, prog};
     int ncols = results_runs_ncols(), ncurve;
     results_curves_header(&ncurve);
     char(*cells)[RESULTS_CELL] = calloc((size_t)ncols + (size_t)cap * ncurve, RESULTS_CELL);
@@ -197,8 +199,8 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
     for (int k = 0; k < ncols + curve.n * ncurve; k++) ptrs[k] = cells[k];
     for (int k = 0; k < curve.n; k++) rows[k] = ptrs + ncols + (size_t)k * ncurve;
     if (store_append(st, ptrs, (const char *const *const *)rows, curve.n, err, errlen) < 0) goto done;
-    progress_run_done(prog, desc, res.status == TRAIN_DIVERGED ? "diverged" : "ok", res.val_acc, res.test_acc,
-                      res.seconds);
+    progress_run_done(prog, desc, res.status == TRAIN_DIVERGED ? "diverged" : "ok", curve.n, cap, res.val_acc,
+                      res.test_acc, res.seconds);
     rc = 0;
 done:
     free(curve.epochs);
@@ -327,7 +329,9 @@ int cmd_run(int argc, char **argv) {
     sigaction(SIGTERM, &sa, NULL);
     openblas_set_num_threads(1);
     progress prog;
-    progress_init(&prog, stderr, pending, o.quiet);
+    long total_epochs = 0;
+    for (int i = 0; i < pending; i++) total_epochs += e.runs[order[i].index].cfg.train.epochs;
+    progress_init(&prog, stderr, pending, total_epochs, o.quiet);
     int failed = 0, skipped = 0;
     run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0};
     char first_err[4096] = "";

@@ -9,16 +9,21 @@ typedef struct {
     FILE *out;
     int quiet, live;
     int total, done, failed;
-    double start;
+    long total_epochs, done_epochs; /* of the runs to train: the ETA counts epochs, not runs */
+    double start, last_draw;
     double best_val;
     char best_desc[256];
     omp_lock_t lock;
 } progress;
 
-/* Start counting total runs; live when out is a terminal. */
-void progress_init(progress *p, FILE *out, int total, int quiet);
-/* One run finished: desc names its configuration, val_acc may be NaN (no validation: test_acc is not used). */
-void progress_run_done(progress *p, const char *desc, const char *status, double val_acc, double test_acc, double seconds);
+/* Start counting total runs of total_epochs epochs in all; live when out is a terminal. */
+void progress_init(progress *p, FILE *out, int total, long total_epochs, int quiet);
+/* One epoch of some run finished: the live line moves (at most a few times a second). */
+void progress_epoch(progress *p);
+/* One run finished after epochs_run of its epochs planned: desc names its configuration, val_acc may be NaN
+   (no validation: test_acc is not used to pick the best). */
+void progress_run_done(progress *p, const char *desc, const char *status, int epochs_run, int epochs_planned,
+                       double val_acc, double test_acc, double seconds);
 /* End the live line. */
 void progress_finish(progress *p);
 
