@@ -125,6 +125,9 @@ int rpt_plot(rpt_plotter *p, const char *tmpl, const char *base, int nkv, const 
 
 /* Wide data (one row per x value or label; per series mean, ci_lo, ci_hi; v is (nseries, nrows)) plotted
    by template tmpl (lines_ci or bars_ci), which also gets nseries and the nkv pairs of kv. */
+/* An accuracy axis that shows differences of a few points: from just below the lowest CI bound to just
+   above the highest (at most 100), as "%g" text in ymin/ymax; both left empty (automatic) if v has no range. */
+void rpt_zoom_range(const stats_summary *v, int n, char *ymin, char *ymax, size_t len);
 int rpt_plot_series(rpt_plotter *p, const char *tmpl, const char *base, const char *xname,
                     const char *const *rows, int nrows, const char *const *names, int nseries,
                     const stats_summary *v, int nkv, const char *const *kv);

@@ -48,8 +48,10 @@ static void inference_bars(rpt_ctx *x, const rpt_exp *e, rpt_group **gs, int n, 
     }
     snprintf(base, sizeof base, "%s_bars", e->name);
     snprintf(title, sizeof title, "%s: %s (mean, 95%% CI over seeds)", e->name, what);
+    char ymin[32], ymax[32];
+    rpt_zoom_range(v, nm * n, ymin, ymax, sizeof ymin);
     const char *kv[] = { "title", title, "xlabel", "dropout rate of the trained model", "ylabel", "test accuracy (%)",
-                         "ymin", "0", "ymax", "100" };
+                         "ymin", ymin, "ymax", ymax };
     if (rpt_plot_series(&x->plot, "bars_ci", base, "rate", rows, n, names, nm, v, 5, kv) == 0)
         doc_image(&x->d, base, caption);
 }
@@ -91,7 +93,7 @@ int rpt_section_eval_mode(rpt_ctx *x, rpt_exp *e)
     const rpt_metric m[] = { M_TEST_ACC, M_ACC_DROPOUT_ON };
     const char *names[] = { "eval mode (dropout off)", "train mode (dropout on, 1 pass)" };
     inference_bars(x, e, gs, n, m, names, 2, "test accuracy, eval mode vs dropout left on",
-                   "Test accuracy in eval mode and with dropout left on, per trained dropout rate; 95% CIs.");
+                   "Test accuracy in eval mode and with dropout left on, per trained dropout rate; 95% CIs; the y axis does not start at zero.");
 
     doc_heading(d, 3, "Claim: forgetting model.eval() gives random predictions");
     doc_quote(d, "Forgetting model.eval(): Dropout stays active during testing, giving random predictions. Always "
@@ -168,7 +170,7 @@ int rpt_section_ensemble(rpt_ctx *x, rpt_exp *e)
     const rpt_metric m[] = { M_TEST_ACC, M_ACC_MC, M_ACC_DROPOUT_ON };
     const char *names[] = { "weight scaling", "MC average of K passes", "single dropout pass" };
     inference_bars(x, e, gs, n, m, names, 3, "weight scaling vs MC average vs one pass",
-                   "Test accuracy by inference method per dropout rate; 95% CIs.");
+                   "Test accuracy by inference method per dropout rate; 95% CIs; the y axis does not start at zero.");
 
     doc_heading(d, 3, "Claim: test-time weight scaling approximates averaging the sub-networks");
     doc_quote(d, "During training, you're randomly sampling and training many of these sub-networks. At test "

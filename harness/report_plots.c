@@ -298,3 +298,17 @@ void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *
     }
     free(mean); free(lo); free(hi);
 }
+
+void rpt_zoom_range(const stats_summary *v, int n, char *ymin, char *ymax, size_t len) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        double a = v[i].n >= 2 ? v[i].ci_lo : v[i].mean, b = v[i].n >= 2 ? v[i].ci_hi : v[i].mean;
+        if (a == a && a < lo) lo = a;
+        if (b == b && b > hi) hi = b;
+    }
+    ymin[0] = ymax[0] = 0;
+    if (lo < hi) {   /* accuracies differ by a few points: an axis from 0 would hide them */
+        snprintf(ymin, len, "%g", floor(lo - 0.15 * (hi - lo) - 0.5));
+        snprintf(ymax, len, "%g", fmin(100.0, ceil(hi + 0.15 * (hi - lo) + 0.5)));
+    }
+}

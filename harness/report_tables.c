@@ -317,7 +317,6 @@ int rpt_section_combinations(rpt_ctx *x, rpt_exp *e)
     const char *rows[NTECH];
     stats_summary v[2 * NTECH];
     int nr = 0;
-    double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < NTECH; i++) {
         if (!gs[i]) continue;
         rows[nr] = techniques[i].variant;
@@ -328,16 +327,8 @@ int rpt_section_combinations(rpt_ctx *x, rpt_exp *e)
     for (int i = 0; i < nr; i++) {   /* move the train series next to the test series: v is (2, nr) */
         v[nr + i] = v[NTECH + i];
     }
-    for (int i = 0; i < 2 * nr; i++) {
-        double a = v[i].n >= 2 ? v[i].ci_lo : v[i].mean, b = v[i].n >= 2 ? v[i].ci_hi : v[i].mean;
-        if (a == a && a < lo) lo = a;
-        if (b == b && b > hi) hi = b;
-    }
-    char base[256], title[256], ymin[32] = "", ymax[32] = "";
-    if (lo < hi) {   /* accuracies differ by a few points: an axis from 0 would hide them */
-        snprintf(ymin, sizeof ymin, "%g", floor(lo - 0.15 * (hi - lo) - 0.5));
-        snprintf(ymax, sizeof ymax, "%g", fmin(100.0, ceil(hi + 0.15 * (hi - lo) + 0.5)));
-    }
+    char base[256], title[256], ymin[32], ymax[32];
+    rpt_zoom_range(v, 2 * nr, ymin, ymax, sizeof ymin);
     snprintf(base, sizeof base, "%s_bars", e->name);
     snprintf(title, sizeof title, "%s: accuracy per technique (mean, 95%% CI over seeds)", e->name);
     const char *names[] = { "test accuracy", "train accuracy (eval mode)" };
