@@ -18,6 +18,14 @@ check "same seed, same numbers" 'cut -d, -f1,3- "$T/out.csv" > "$T/a"; cut -d, -
 check "dropout 1.0 refused with the value" '[ $rc = 2 ] && grep -q "dropout: 1.0 is out of range" "$T/e1" && [ "$(wc -l < "$T/e1")" = 1 ]'
 ./sweep train --data "$T/nowhere" 2> "$T/e2"; rc=$?
 check "missing data names the path" '[ $rc != 0 ] && grep -q "$T/nowhere" "$T/e2" && [ "$(wc -l < "$T/e2")" = 1 ]'
+# the default data set missing: hide it under an empty directory in a private mount namespace (needs root)
+mkdir -p "$T/empty"
+if unshare -m sh -c "mount --bind '$T/empty' /usr/share/datasets/fashion-mnist" 2> /dev/null; then
+    unshare -m sh -c "mount --bind '$T/empty' /usr/share/datasets/fashion-mnist && ./sweep train --epochs 1" 2> "$T/e4"; rc=$?
+    check "missing default data names the Debian package" '[ $rc != 0 ] && grep -q "sudo apt-get install dataset-fashion-mnist" "$T/e4" && [ "$(wc -l < "$T/e4")" = 1 ]'
+else
+    echo "skip missing default data (unshare -m needs root)"
+fi
 ./sweep train --bogus 1 2> "$T/e3"; rc=$?
 check "unknown setting" '[ $rc = 2 ] && grep -q "unknown setting .bogus." "$T/e3"'
 ./sweep train --help | grep -q -- "--batch-size"; check "train --help lists settings" '[ $? = 0 ]'
