@@ -82,8 +82,8 @@ static void run_usage(FILE *f) {
                "  -h, --help        this text\n\n"
                "experiment file: [sweep] name, description, seeds = 1-3, and settings; [variant NAME] sections\n"
                "override settings. A setting with several values is an axis (dropout = 0, 0.3, 0.5; hidden lists\n"
-               "use '/': hidden = 16,16 / 256,256). Settings:\n");
-    settings_print_help(f);
+               "use '/': hidden = 16,16 / 256,256; seeds = 1-5 repeats every run). Settings (keys of the file and of --set):\n");
+    settings_print_help(f, 0);
 }
 
 static int run_parse_args(run_options *o, int argc, char **argv) {

@@ -24,7 +24,7 @@ static void train_usage(FILE *f) {
                "  -q, --quiet        no progress on stderr\n"
                "  --threads N        OpenBLAS threads for the run (default 1: results are bit-identical to a sweep)\n"
                "  -h, --help         this text\n\nsettings (--name value or --name=value; '-' and '_' alike):\n");
-    settings_print_help(f);
+    settings_print_help(f, 1);
 }
 
 static int print_epoch(const train_epoch *e, void *user) {

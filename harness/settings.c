@@ -281,13 +281,13 @@ int settings_apply(run_config *c, const char *name, const char *text, char *err,
     return settings_parse(i, c, text, err, errlen);
 }
 
-void settings_print_help(FILE *f) {
+void settings_print_help(FILE *f, int as_flags) {
     for (int i = 0; i < settings_count; i++) {
-        char flag[64];
-        snprintf(flag, sizeof flag, "--%s", settings_table[i].name);
-        for (char *p = flag + 2; *p; p++)
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", as_flags ? "--" : "", settings_table[i].name);
+        for (char *p = name; as_flags && *p; p++)
             if (*p == '_') *p = '-';
-        fprintf(f, "  %-18s %s (default: %s)\n", flag, settings_table[i].help,
+        fprintf(f, "  %-18s %s (default: %s)\n", name, settings_table[i].help,
                 *settings_table[i].defval ? settings_table[i].defval : "\"\"");
     }
 }

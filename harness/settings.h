@@ -47,8 +47,9 @@ void settings_names(char *buf, size_t n);
 void settings_run_id(const run_config *c, const char *variant, char out[17]);
 /* Set setting `name` (hyphens or underscores) from text; an unknown name is an error listing the allowed ones. */
 int settings_apply(run_config *c, const char *name, const char *text, char *err, size_t errlen);
-/* Print every setting with its default and help, for --help. */
-void settings_print_help(FILE *f);
+/* Print every setting with its default and help, for --help: as --flags (sweep train) or as the keys of
+   experiment files and --set (sweep run). */
+void settings_print_help(FILE *f, int as_flags);
 /* Index of the seed setting. */
 int settings_seed_index(void);
 
