@@ -1,29 +1,35 @@
 # sweep: dropout and regularization experiments in C. `make run` and `make test` are the two entry points.
+# CFLAGS/LDFLAGS/LDLIBS given on the command line (make CFLAGS=-O0) add to the flags the build needs, which
+# live in SWEEP_CFLAGS/SWEEP_LIBS and are always used. BUILD is where objects go (test-asan uses its own).
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Imodels -Iharness -I/usr/include/x86_64-linux-gnu
-LDLIBS  := -lopenblas -lcsv -linih -lz -lm
+BUILD   ?= build
 JOBS    ?= $(shell nproc)
+override SWEEP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Imodels -Iharness \
+                         -I/usr/include/x86_64-linux-gnu
+override SWEEP_LIBS   := -lopenblas -lcsv -linih -lz -lm
+override ALL_CFLAGS    = $(SWEEP_CFLAGS) $(CFLAGS)
+override ALL_LIBS      = $(LDLIBS) $(SWEEP_LIBS)
 
-MODELS_OBJ  := $(patsubst %.c,build/%.o,$(wildcard models/*.c))
-HARNESS_OBJ := $(patsubst %.c,build/%.o,$(filter-out harness/main.c,$(wildcard harness/*.c)))
-UNIT_OBJ    := $(patsubst %.c,build/%.o,$(wildcard tests/unit/*.c))
+MODELS_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard models/*.c))
+HARNESS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out harness/main.c,$(wildcard harness/*.c)))
+UNIT_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
 
 TUTORIAL := rate_table combinations batch_size network_size output_dropout eval_mode convergence ensemble
 
-.PHONY: all deps run test unit integration ci-check bench reproduce clean
+.PHONY: all deps run test unit integration ci-check bench reproduce clean test-asan fuzz
 
 all: sweep
 
-sweep: build/harness/main.o $(HARNESS_OBJ) $(MODELS_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+sweep $(BUILD)/sweep: $(BUILD)/harness/main.o $(HARNESS_OBJ) $(MODELS_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/unit_tests: $(UNIT_OBJ) $(HARNESS_OBJ) $(MODELS_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(HARNESS_OBJ) $(MODELS_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS) -lcriterion
 
 deps:
 	@sh .ci/install-deps
@@ -35,19 +41,32 @@ run: deps sweep
 	./sweep report build/results/rate_table
 	@echo "report: build/results/rate_table/report.md (and report.html, images)"
 
-unit: deps build/unit_tests
-	build/unit_tests --jobs $(JOBS)
+# Each suite prints one line "SUITE: N passed, N failed"; the output of a failing suite is shown in full.
+unit: deps $(BUILD)/unit_tests
+	@sh tests/run_suite.sh unit $(BUILD)/unit_tests --jobs $(JOBS)
 
 integration: deps sweep
-	@for t in tests/integration/*.sh; do echo "== $$t"; sh $$t || exit 1; done
+	@for t in tests/integration/*.sh; do \
+	    sh tests/run_suite.sh $$(basename $$t .sh) sh $$t || exit 1; done
 
 # The project checks its own accuracy: the CI experiment against the committed baseline.
 ci-check: deps sweep
-	rm -rf build/ci-results
-	./sweep run -q --out build/ci-results experiments/ci.ini
-	./sweep check --baseline tests/baseline/ci.csv build/ci-results/ci --junit build/ci-check.xml
+	@rm -rf build/ci-results build/ci-check.xml
+	@sh tests/run_suite.sh --junit build/ci-check.xml ci-check sh -c '\
+	    ./sweep run -q --out build/ci-results experiments/ci.ini && \
+	    ./sweep check --baseline tests/baseline/ci.csv build/ci-results/ci --junit build/ci-check.xml'
 
 test: unit ci-check integration
+	@echo "make test: every suite passed (full output in build/test-logs/)"
+
+# Unit and integration tests built with clang under AddressSanitizer and UndefinedBehaviorSanitizer
+# (tests/asan.sh: build-asan/, its own flags and runtime options).
+test-asan:
+	@sh tests/asan.sh
+
+# libFuzzer targets in tests/fuzz/, FUZZ_SECONDS each (default 60); FUZZ_TARGETS picks some.
+fuzz:
+	@sh tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60) $(FUZZ_TARGETS)
 
 # Every tutorial experiment, then one combined report under results/reproduction (committed).
 reproduce: deps sweep
@@ -55,9 +74,9 @@ reproduce: deps sweep
 	./sweep report -o results/reproduction $(addprefix results/,$(TUTORIAL))
 
 bench: deps sweep
-	CC="$(CC)" CFLAGS="$(CFLAGS)" LDLIBS="$(LDLIBS)" sh bench/run.sh
+	CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDLIBS="$(ALL_LIBS)" sh bench/run.sh
 
 clean:
-	rm -rf build sweep
+	rm -rf build build-asan build-fuzz sweep
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -3,7 +3,7 @@
 # a torn last line, --fresh, a diverged run, bad experiment files. Every check fails the script.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}   # the binary under test (make test-asan passes build-asan/sweep)
 T=$(mktemp -d /tmp/sweep-it.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0
@@ -31,7 +31,7 @@ check "-j 1 and -j 2 curves.csv identical" 'canon_curves "$T/a/tiny/curves.csv" 
 check "curves has runs x epochs rows" '[ "$(rows "$T/a/tiny/curves.csv")" = 24 ]'
 
 # the report of a sweep the report does not know by name: the generic table
-./sweep report -o "$T/rep" "$T/a/tiny" > /dev/null 2> "$T/rep.err"; rc=$?
+$SWEEP report -o "$T/rep" "$T/a/tiny" > /dev/null 2> "$T/rep.err"; rc=$?
 check "report of a generic sweep" '[ $rc = 0 ] && grep -q "dropout" "$T/rep/report.md" && [ -s "$T/rep/report.html" ]'
 
 # a rerun resumes: nothing trained, nothing duplicated

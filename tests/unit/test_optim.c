@@ -56,6 +56,21 @@ Test(optim, adam_l2_is_added_to_gradient) {
     fill(&f, 1.0f, 0.5f);
     optim_step(&c, f.p, f.g, f.m, f.v, N, 1);
     expect_params(&f, 0.9000000017);
+    /* A first step moves p by about lr whatever |g| is, so p alone barely tells L2 on from off (0.900000002
+       without it): the moments must hold g + l2 * p = 0.6, not 0.5. */
+    cr_assert(fabsf(f.m[0] - 0.06f) < 5e-8f && fabsf(f.v[0] - 0.00036f) < 1e-4f * 0.00036f, "m %.9g v %.9g",
+              (double)f.m[0], (double)f.v[0]);
+}
+
+Test(optim, adam_l2_can_flip_the_step) {
+    optim_fixture f = {0};
+    optim_config c = adam(OPTIM_ADAM, 0.1f);
+    /* g = -0.05 + 0.1*1 = +0.05, so p goes down although the loss gradient alone would raise it to 1.1:
+       m = 0.005, v = 2.5e-6, denom = 0.0015811/0.0316228 + 1e-8 = 0.05000001; p = 1 - 0.005/0.05000001
+       = 0.90000002. */
+    fill(&f, 1.0f, -0.05f);
+    optim_step(&c, f.p, f.g, f.m, f.v, N, 1);
+    expect_params(&f, 0.90000002);
 }
 
 Test(optim, adamw_two_steps_decoupled) {
