@@ -31,6 +31,11 @@ $(BUILD)/%.o: %.c
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(HARNESS_OBJ) $(MODELS_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS) -lcriterion
 
+# A libFuzzer target: tests/fuzz/NAME.c with everything but main (tests/fuzz/run.sh passes clang's flags).
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.c $(HARNESS_OBJ) $(MODELS_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
 deps:
 	@sh .ci/install-deps
 

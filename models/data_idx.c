@@ -21,6 +21,8 @@
 #define IDX_MAX_DIM (1 << 24)      /* bound on rows*cols, so a corrupt header cannot ask for absurd sizes */
 #define IDX_READ_CHUNK (1u << 30)  /* gzread takes an unsigned and returns an int */
 #define IDX_GZ_BUFFER (1u << 18)   /* zlib's input buffer; the default 8 KiB costs time on 26 MB files */
+#define IDX_FIRST_ALLOC ((size_t)1 << 26) /* the image buffer starts here (Fashion-MNIST fits) and doubles
+                                             as data arrive, so a header's count is never trusted for memory */
 
 
 static uint32_t idx_be32(const unsigned char *b) {
@@ -90,6 +92,32 @@ static int idx_body(gzFile f, const char *path, void *buf, size_t count, size_t 
     return 0;
 }
 
+/* idx_body for a body the header sizes at count items: the buffer (*out, malloc'd) grows as the data are
+   read, so a header that claims more than the file holds costs memory in proportion to the file. */
+static int idx_body_grow(gzFile f, const char *path, uint8_t **out, size_t count, size_t size, const char *items,
+                         char *err, size_t errlen) {
+    size_t total = count * size, cap = total < IDX_FIRST_ALLOC ? total : IDX_FIRST_ALLOC, got = 0;
+    uint8_t *buf = malloc(cap);
+    if (!buf) return data_fail(err, errlen, "%s: out of memory for %zu bytes", path, cap);
+    *out = buf;
+    for (;;) {
+        int gz_err;
+        size_t want = cap - got, r = idx_read(f, buf + got, want, &gz_err);
+        if (gz_err != Z_OK) return data_fail(err, errlen, "%s: read error: %s", path, gzerror(f, &gz_err));
+        got += r;
+        if (got == total || r < want) break;
+        cap = total - cap < cap ? total : 2 * cap;
+        if (!(buf = realloc(buf, cap))) return data_fail(err, errlen, "%s: out of memory for %zu bytes", path, cap);
+        *out = buf;
+    }
+    if (got < total)
+        return data_fail(err, errlen, "%s: truncated: expected %zu %s, got %zu", path, count, items, got / size);
+    unsigned char extra;
+    if (gzread(f, &extra, 1) == 1)
+        return data_fail(err, errlen, "%s: unexpected data after %zu %s (header count wrong?)", path, count, items);
+    return 0;
+}
+
 static int idx_load_images(data_set *out, const char *path, char *err, size_t errlen) {
     gzFile f = idx_open(path, err, errlen);
     if (!f) return -1;
@@ -106,10 +134,7 @@ static int idx_load_images(data_set *out, const char *path, char *err, size_t er
             out->height = (int)rows;
             out->width = (int)cols;
             out->dim = (int)(rows * cols);
-            size_t bytes = (size_t)n * out->dim;
-            out->pixels = malloc(bytes);
-            if (!out->pixels) rc = data_fail(err, errlen, "%s: out of memory for %zu bytes", path, bytes);
-            else rc = idx_body(f, path, out->pixels, n, (size_t)out->dim, "images", err, errlen);
+            rc = idx_body_grow(f, path, &out->pixels, n, (size_t)out->dim, "images", err, errlen);
         }
     }
     gzclose(f);

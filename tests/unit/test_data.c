@@ -203,6 +203,19 @@ Test(data_idx, truncated_header) {
     assert_err_has(err, "truncated");
 }
 
+/* A header claiming far more images than the file holds (here 2^31-1 of 4096x4096, 32 PiB) is truncation,
+   found with memory in proportion to the data read, not an allocation of whatever the header claims
+   (which failed as "out of memory", and aborted under AddressSanitizer; found by tests/fuzz/fuzz_idx). */
+Test(data_idx, huge_header_count_is_truncation) {
+    char ip[256], lp[256], err[ERRLEN] = "";
+    write_fixture_pair(tmp_path(ip, "images"), tmp_path(lp, "labels"), 0);
+    write_images(ip, 0, 0x803, 0x7fffffff, 4096, 4096, fx_pixels, sizeof fx_pixels);
+    data_set d;
+    cr_assert_eq(data_load_idx(&d, ip, lp, err, sizeof err), -1);
+    assert_err_has(err, ip);
+    assert_err_has(err, "truncated: expected 2147483647 images, got 0");
+}
+
 /* A gzip stream cut short is truncation too, not a generic read error. */
 Test(data_idx, truncated_gzip_stream) {
     char ip[256], lp[256], err[ERRLEN] = "";
