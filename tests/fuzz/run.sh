@@ -42,7 +42,7 @@ for t in $targets; do
     [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && keep="-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1"
     "$B/fuzz/$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 \
         $keep -artifact_prefix="$B/crashes/$t/" "$B/corpus/$t" "tests/fuzz/corpus/$t" > "$log" 2>&1; rc=$?
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
     cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
