@@ -56,14 +56,15 @@ int settings_find(const char *name) {
 
 int settings_seed_index(void) { return settings_count - 1; }
 
-static const char *trim(const char *s, char *buf, size_t n) {
+/* s without surrounding space into buf; -1 when it does not fit (never a silent prefix). */
+static int trim(const char *s, char *buf, size_t n) {
     while (isspace((unsigned char)*s)) s++;
     size_t len = strlen(s);
     while (len && isspace((unsigned char)s[len - 1])) len--;
-    if (len >= n) len = n - 1;
+    if (len >= n) return -1;
     memcpy(buf, s, len);
     buf[len] = 0;
-    return buf;
+    return 0;
 }
 
 static int parse_number(const setting *s, const char *text, double *out, char *err, size_t errlen) {
@@ -141,8 +142,11 @@ static int parse_augment(data_augment *a, const char *text, char *err, size_t er
 
 int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errlen) {
     const setting *s = &settings_table[i];
-    char text[512];
-    trim(raw, text, sizeof text);
+    char text[sizeof c->data];
+    if (trim(raw, text, sizeof text)) {
+        snprintf(err, errlen, "%s: value longer than %zu characters", s->name, sizeof text - 1);
+        return -1;
+    }
     void *field = (char *)c + s->offset;
     double v;
     switch (s->kind) {

@@ -12,6 +12,9 @@
 
 #define TRAIN_EVAL_BATCH 1000   /* rows per forward pass when evaluating */
 #define TRAIN_EVAL_ROWS 10000   /* training rows evaluated for the final train_loss/acc */
+/* Diverged: an epoch's mean training loss above this many times the first batch's loss (the loss at
+   initialisation, about ln(classes)), or a NaN/Inf loss. See README (Divergence). */
+#define TRAIN_DIVERGED_FACTOR 10.0
 
 void train_config_default(train_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -230,7 +233,7 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
 
     memset(out, 0, sizeof *out);
     out->status = TRAIN_OK;
-    double best_val = INFINITY;
+    double best_val = INFINITY, first_loss = NAN;
     int have_val = val_view.n > 0, snap_taken = 0;
     long step = 0;
     for (int epoch = 1; epoch <= cfg->epochs; epoch++) {
@@ -249,6 +252,7 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
             int c;
             double loss = mlp_loss(m, s.y, cnt, &c);
             if (!isfinite(loss)) { out->status = TRAIN_DIVERGED; break; }
+            if (step == 0) first_loss = loss;
             train_update up = { &cfg->optim, m, ++step };
             mlp_backward_each(m, s.y, cnt, train_update_layer, &up);
             loss_sum += loss;
@@ -262,7 +266,9 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
         e.train_acc = (double)right / n;
         evaluate(&s, &val_view, val_view.n, &e.val_loss, &e.val_acc);
         evaluate(&s, &test_view, test_view.n, &e.test_loss, &e.test_acc);
-        if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss))) out->status = TRAIN_DIVERGED;
+        if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss)) ||
+            e.train_loss > TRAIN_DIVERGED_FACTOR * first_loss)
+            out->status = TRAIN_DIVERGED;
         if (!have_val) out->best_epoch = epoch;
         else if (e.val_loss < best_val) {
             best_val = e.val_loss;
