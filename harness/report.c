@@ -4,6 +4,7 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,8 +147,14 @@ static int exp_group(rpt_exp *e, char *err, size_t errlen)
             if (!g->rows || !g->seeds) { snprintf(err, errlen, "out of memory"); return -1; }
         }
         if (strcmp(table_cell(t, r, c_status), "ok")) { g->ndiverged++; continue; }
+        double seed = table_num(t, r, c_seed); /* NaN for a non-number: casting that is undefined */
+        if (!(seed >= 0 && seed <= INT_MAX && seed == floor(seed))) {
+            snprintf(err, errlen, "%s:%d: seed '%s' is not a whole number in 0..%d", t->path, r + 2,
+                     table_cell(t, r, c_seed), INT_MAX);
+            return -1;
+        }
         g->rows[g->n] = r;
-        g->seeds[g->n++] = (int)table_num(t, r, c_seed);
+        g->seeds[g->n++] = (int)seed;
     }
     qsort_r(e->groups, (size_t)e->ngroups, sizeof *e->groups, group_cmp, e);
     return 0;

@@ -149,17 +149,42 @@ static void evaluate_dropout_on(run_state *s, const data_view *v, int k, rng_sta
     out->test_acc_mc = n > 0 ? (double)right_mc / n : NAN;
 }
 
-static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
-    const data_set *tr = &data->train;
-    mlp_config mc = { .n_in = tr->dim, .n_out = tr->classes, .n_hidden = cfg->n_hidden, .activation = cfg->activation,
+static mlp_config run_model_config(const train_config *cfg, int dim, int classes) {
+    mlp_config mc = { .n_in = dim, .n_out = classes, .n_hidden = cfg->n_hidden, .activation = cfg->activation,
                       .dropout = cfg->dropout, .input_dropout = cfg->input_dropout,
                       .output_dropout = cfg->output_dropout, .batchnorm = cfg->batchnorm };
     memcpy(mc.hidden, cfg->hidden, sizeof mc.hidden);
-    int max_batch = cfg->batch_size > TRAIN_EVAL_BATCH ? cfg->batch_size : TRAIN_EVAL_BATCH;
+    return mc;
+}
+
+static int run_max_batch(const train_config *cfg) {
+    return cfg->batch_size > TRAIN_EVAL_BATCH ? cfg->batch_size : TRAIN_EVAL_BATCH;
+}
+
+/* Bytes of run_state's own block (everything but the model). */
+static size_t run_state_bytes(const train_config *cfg, int dim, int classes, int n_train, size_t num_params,
+                              size_t num_stats) {
+    size_t snap = cfg->early_stopping > 0 ? num_params + num_stats : 0, max_batch = (size_t)run_max_batch(cfg);
+    return sizeof(int) * ((size_t)n_train + 2 * max_batch + TRAIN_EVAL_BATCH)
+         + sizeof(float) * (max_batch * (size_t)dim + (size_t)TRAIN_EVAL_BATCH * classes + snap);
+}
+
+size_t train_memory_bytes(const train_config *cfg, const data_shape *shape) {
+    mlp_config mc = run_model_config(cfg, shape->dim, shape->classes);
+    size_t num_params = 0, num_stats = 0;
+    size_t model = mlp_bytes(&mc, run_max_batch(cfg), &num_params, &num_stats);
+    int n_train = cfg->train_size ? cfg->train_size : shape->train_n - cfg->val_size;
+    if (n_train < 0) n_train = 0;
+    return model + run_state_bytes(cfg, shape->dim, shape->classes, n_train, num_params, num_stats);
+}
+
+static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
+    const data_set *tr = &data->train;
+    mlp_config mc = run_model_config(cfg, tr->dim, tr->classes);
+    int max_batch = run_max_batch(cfg);
     if (mlp_create(&s->model, &mc, max_batch, err, errlen)) return -1;
+    size_t bytes = run_state_bytes(cfg, tr->dim, tr->classes, n_train, s->model.num_params, s->model.num_stats);
     size_t snap = cfg->early_stopping > 0 ? s->model.num_params + s->model.num_stats : 0;
-    size_t bytes = sizeof(int) * ((size_t)n_train + 2 * (size_t)max_batch + TRAIN_EVAL_BATCH)
-                 + sizeof(float) * ((size_t)max_batch * tr->dim + (size_t)TRAIN_EVAL_BATCH * tr->classes + snap);
     char *p = malloc(bytes);
     if (!p) {
         snprintf(err, errlen, "train: out of memory (%zu bytes)", bytes);
