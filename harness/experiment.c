@@ -243,6 +243,7 @@ static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, 
                       const exp_section *var, const exp_section *over, int seed_pass, char *err, size_t errlen) {
     exp_axes ax;
     memset(&ax, 0, sizeof ax);
+    char (*id_text)[600] = NULL; /* each setting's part of the run id ("name=value;") */
     int rc = -1;
     for (int i = 0; i < settings_count; i++) {
         const char *v = over->values[i] ? over->values[i] : var && var->values[i] ? var->values[i] : base->values[i];
@@ -260,8 +261,17 @@ static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, 
         rc = 0;
         goto done;
     }
-    int idx[32] = {0};
+    int idx[32] = {0}, prev_idx[32];
     idx[seed_i] = seed_pass;
+    /* The previous run: only the settings whose item changed are parsed and hashed again (100,000 runs in
+       well under a second). */
+    const run_config *prev = NULL;
+    id_text = malloc(sizeof(char[32][600]));
+    const char *id_parts[32];
+    if (!id_text) {
+        snprintf(err, errlen, "%s: out of memory", e->path);
+        goto done;
+    }
     for (;;) {
         if (e->n_runs == cap) {
             snprintf(err, errlen, "%s: more runs than counted (%d)", e->path, cap);
@@ -270,15 +280,22 @@ static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, 
         exp_run *r = &e->runs[e->n_runs];
         memset(r, 0, sizeof *r);
         snprintf(r->variant, sizeof r->variant, "%s", variant);
-        settings_defaults(&r->cfg);
-        for (int i = 0; i < settings_count; i++)
+        if (prev) r->cfg = *prev;
+        else settings_defaults(&r->cfg);
+        for (int i = 0; i < settings_count; i++) {
+            if (prev && idx[i] == prev_idx[i]) continue;
             if (settings_parse(i, &r->cfg, ax.items[i][idx[i]], err, errlen)) goto done;
+            settings_id_text(i, &r->cfg, id_text[i], sizeof id_text[i]);
+            id_parts[i] = id_text[i];
+        }
+        prev = &r->cfg;
+        memcpy(prev_idx, idx, sizeof idx);
         char msg[512];
         if (train_config_check(&r->cfg.train, msg, sizeof msg)) {
             snprintf(err, errlen, "%s: variant %s: %s", e->path, variant, msg);
             goto done;
         }
-        settings_run_id(&r->cfg, variant, r->run_id);
+        settings_run_id_of(variant, id_parts, r->run_id);
         int added = idset_add(seen, r->run_id);
         if (added <= 0) {
             snprintf(err, errlen, added ? "%s: out of memory" : "%s: variant %s: the same run appears twice (a value repeated in a list?)",
@@ -297,6 +314,7 @@ static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, 
     rc = 0;
 done:
     for (int i = 0; i < settings_count; i++) free(ax.items[i]);
+    free(id_text);
     return rc;
 }
 
