@@ -171,6 +171,10 @@ static void exp_free(rpt_exp *e)
 static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
+    if (strlen(dir) >= sizeof e->dir) {
+        snprintf(err, errlen, "%.200s...: path too long (%zu characters; at most %zu)", dir, strlen(dir), sizeof e->dir - 1);
+        return -1;
+    }
     snprintf(e->dir, sizeof e->dir, "%s", dir);
     size_t len = strlen(e->dir);
     while (len > 1 && e->dir[len - 1] == '/') e->dir[--len] = 0;
@@ -217,7 +221,7 @@ static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, si
 static int mkdir_p(const char *dir)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
+    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) { errno = ENAMETOOLONG; return -1; }
     for (char *p = tmp + 1; *p; p++)
         if (*p == '/') { *p = 0; if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1; *p = '/'; }
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
