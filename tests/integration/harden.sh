@@ -86,8 +86,9 @@ check "report: a seed of 1.5 names runs.csv:3" '[ $rc != 0 ] && grep -q "runs.cs
 
 # 6. the resume hint names the program as it was invoked
 $PWD/sweep run -j 1 --out "$T/i" --set epochs=6 $EXP 2> "$T/e16" & pid=$!
-i=0; while [ $i -lt 600 ] && [ ! -s "$T/i/tiny/runs.csv" ]; do sleep 0.05; i=$((i+1)); done
-sleep 0.2; kill -INT $pid; wait $pid
+# once a run is stored (the signal handler is in place by then), interrupt
+i=0; while [ $i -lt 600 ] && [ "$(tail -n +2 "$T/i/tiny/runs.csv" 2> /dev/null | grep -c .)" -lt 1 ]; do sleep 0.05; i=$((i+1)); done
+kill -INT $pid; wait $pid
 check "resume hint uses argv[0]" 'grep -q "resume with: $PWD/sweep run -j 1" "$T/e16"'
 
 echo "harden: $passes passed, $fails failed"
