@@ -213,9 +213,18 @@ int plan_sweep(const experiment *e, const char *dir, int *jobs, char *memline, s
         free(idx);
         return 1;
     }
-    if (plan_data_probe(&d, e, err, sizeof err) || plan_read_done(&done, dir, err, sizeof err)) {
+    if (plan_data_probe(&d, e, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
         goto done;
+    }
+    /* An unreadable runs.csv (a torn last line, which opening the store repairs) leaves every run pending:
+       the estimate is then an upper bound, and the store reports what it cannot repair. */
+    if (plan_read_done(&done, dir, err, sizeof err)) {
+        idset_free(&done);
+        if (idset_init(&done, 16)) {
+            fprintf(stderr, "sweep run: out of memory\n");
+            goto done;
+        }
     }
     rc = 2;
     if (plan_check_shapes(e, d.of_run, err, sizeof err)) {

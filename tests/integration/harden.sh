@@ -78,6 +78,13 @@ check "a limit between one and two runs lowers -j to 1 (${one:-?}/${lim}/${two:-
 SWEEP_MEMORY_LIMIT=lots $SWEEP run --dry-run $EXP > /dev/null 2> "$T/e14"; rc=$?
 check "a bad SWEEP_MEMORY_LIMIT is an error" '[ $rc = 2 ] && grep -q "SWEEP_MEMORY_LIMIT" "$T/e14"'
 
+# the checks before a sweep read runs.csv but leave its repair to the store: a torn last line is still repaired
+mkdir -p "$T/t/tiny"
+head -n 2 "$T/l/tiny/runs.csv" > "$T/t/tiny/runs.csv"
+tail -n 1 "$T/l/tiny/runs.csv" | cut -c1-40 | tr -d '\n' >> "$T/t/tiny/runs.csv"
+$SWEEP run -q -j 2 --set seeds=1-2 --set hidden=8 --set dropout=0 --set epochs=1 --out "$T/t" $EXP 2> "$T/e14b"; rc=$?
+check "a torn last line is repaired, not a failure of the pre-run checks" '[ $rc = 0 ] && [ "$(tail -n +2 "$T/t/tiny/runs.csv" | wc -l)" = 2 ] && [ "$(awk -F, "NF != 35" "$T/t/tiny/runs.csv" | wc -l)" = 0 ]'
+
 # 5. a non-integer seed in runs.csv is an error naming file:line, not undefined behaviour
 mkdir -p "$T/r/tiny"
 awk -F, 'BEGIN { OFS = "," } NR == 3 { $4 = "1.5" } { print }' "$T/l/tiny/runs.csv" > "$T/r/tiny/runs.csv"
