@@ -7,6 +7,7 @@
 #   4. time from process start to the end of the first training step (bench/startup.c)
 #   5. peak RSS of the -j 2 sweep
 #   6. GFLOP/s of the training step against cblas_sgemm on the same shapes (bench/step_gflops.c)
+#   7. --dry-run of a 100,000-run grid (bench/grid.sh)
 # then a table of each figure, its target and whether it is met. Exits 1 if a measurement failed (an
 # unmet target is a finding, not a failure). Installs nothing.
 # Environment: SWEEP (binary, default ./sweep), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
@@ -177,6 +178,9 @@ else
     err "could not build bench/step_gflops.c"
 fi
 row "(6) step GFLOP/s, % of sgemm alone" "$ratio6" "%" ">=" 70
+
+# 7: a 100,000-run grid through --dry-run
+. bench/grid.sh
 
 say ""
 say "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg); single measurements: see bench/README.md on noise)"

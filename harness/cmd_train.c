@@ -105,7 +105,13 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "sweep train: %s\n", err);
         return 1;
     }
-    prog.epochs = cfg.train.epochs;
+    const char *bad;
+    if (data_split_check(data.train.n, cfg.train.train_size, cfg.train.val_size, &bad, err, sizeof err)) {
+        fprintf(stderr, "sweep train: %s in %s\n", err, data.source);
+        data_bundle_free(&data);
+        return 2;
+    }
+    prog.epochs = cfg.train.epochs; /* the CSV header only once the run can start */
     const char *header[] = {"epoch", "seconds", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc"};
     char *line = table_format_row(header, 8);
     if (line) fputs(line, stdout);

@@ -5,6 +5,7 @@
    A setting with several values is an axis: "dropout = 0, 0.2, 0.5". Lists of hidden-layer widths are
    separated by '/': "hidden = 16,16 / 64,64 / 256,256". Runs = seeds x variants x axes. */
 #include "experiment.h"
+#include "idset.h"
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -18,7 +19,16 @@
 typedef struct {
     char name[64];
     char *values[32];       /* raw text per setting index, NULL when unset */
+    int lines[32];          /* line of each value in the file */
 } exp_section;
+
+/* Where each setting's value came from, kept for errors found after loading (experiment_origin). */
+struct exp_origins {
+    int n_variants;
+    char names[EXP_MAX_VARIANTS][64];
+    int lines[EXP_MAX_VARIANTS + 1][32]; /* [0] the [sweep] section, [v + 1] variant v; 0 = not in the file */
+    char *sets[32];                      /* --set values, NULL when not overridden */
+};
 
 typedef struct {
     FILE *f;
@@ -47,6 +57,9 @@ static int exp_fail(exp_parse *p, const char *fmt, const char *a, const char *b)
     return 0;
 }
 
+#define EXP_TOO_LONG (-2)   /* exp_split: an item longer than 255 characters */
+#define EXP_TOO_MANY (-3)   /* exp_split, exp_seed_items: more than max items */
+
 /* Split a value into list items: '/' for hidden (whose values contain commas), ',' otherwise. */
 static int exp_split(int setting, const char *text, char items[][256], int max) {
     char sep = settings_table[setting].kind == SETTING_HIDDEN ? '/' : ',';
@@ -58,7 +71,8 @@ static int exp_split(int setting, const char *text, char items[][256], int max) 
         size_t len = end ? (size_t)(end - p) : strlen(p);
         while (len && isspace((unsigned char)*p)) p++, len--;
         while (len && isspace((unsigned char)p[len - 1])) len--;
-        if (n == max || len >= 256) return -1;
+        if (n == max) return EXP_TOO_MANY;
+        if (len >= 256) return EXP_TOO_LONG;
         memcpy(items[n], p, len);
         items[n++][len] = 0;
         if (!end) return n;
@@ -75,9 +89,10 @@ static int exp_seed_items(const char *text, char items[][256], int max) {
         if (!raw[i][0] || !isdigit((unsigned char)raw[i][0])) return -1;
         unsigned long a = strtoul(raw[i], &end, 10), b = a;
         if (*end == '-') b = strtoul(end + 1, &end, 10);
-        if (*end || b < a || b - a >= (unsigned long)max) return -1;
+        if (*end || b < a) return -1;
+        if (b - a >= (unsigned long)max) return EXP_TOO_MANY;
         for (unsigned long s = a; s <= b; s++) {
-            if (out == max) return -1;
+            if (out == max) return EXP_TOO_MANY;
             snprintf(items[out++], 256, "%lu", s);
         }
     }
@@ -95,8 +110,15 @@ static int exp_check_value(exp_parse *p, int setting, const char *key, const cha
     if (!it) return exp_fail(p, "out of memory%s%s", "", "");
     int n = exp_items(setting, value, it, EXP_MAX_ITEMS);
     int ok = 1;
-    if (n <= 0) {
-        exp_fail(p, setting == settings_seed_index() ? "%s: '%s' is not a list of seeds such as 1-5 or 1,2,3"
+    if (n == EXP_TOO_LONG) {
+        exp_fail(p, "%s: a value is longer than 255 characters%s", key, "");
+        ok = 0;
+    } else if (n == EXP_TOO_MANY) {
+        exp_fail(p, "%s: more than 256 values (at most 256 %s per list)", key,
+                 setting == settings_seed_index() ? "seeds" : "values");
+        ok = 0;
+    } else if (n <= 0) {
+        exp_fail(p, setting == settings_seed_index() ? "%s: '%s' is not a list of seeds such as 1-5 or 1,2,3 (at most 256)"
                                                      : "%s: '%s' is not a value or a list of values",
                  key, value);
         ok = 0;
@@ -167,15 +189,21 @@ static char *exp_reader(char *str, int num, void *stream) {
     return r;
 }
 
+/* The name is one path component (OUT/<name>): never empty, ".", ".." or hidden, no '/'. */
+#define EXP_NAME_RULE "must be 1 to 127 letters, digits, '_', '-', '.', not starting with '.' (it names the results directory)"
+static int exp_name_ok(const char *name) {
+    size_t len = strlen(name);
+    return len > 0 && len < sizeof ((experiment *)0)->name && name[0] != '.' &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
+}
+
 static int exp_handler(void *user, const char *section, const char *name, const char *value) {
     exp_parse *p = user;
     (void)section;
     if (p->failed) return 0;
     if (p->current == -2) return exp_fail(p, "'%s' is outside any section; start the file with [sweep]%s", name, "");
     if (p->current == -1 && !strcmp(name, "name")) {
-        if (!*value || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(value) ||
-            strlen(value) >= sizeof p->e->name)
-            return exp_fail(p, "name '%s' must be letters, digits, '_', '-', '.' (it names the results directory)%s", value, "");
+        if (!exp_name_ok(value)) return exp_fail(p, "name '%s' %s", value, EXP_NAME_RULE);
         snprintf(p->e->name, sizeof p->e->name, "%s", value);
         return 1;
     }
@@ -195,6 +223,7 @@ static int exp_handler(void *user, const char *section, const char *name, const 
     exp_section *sec = p->current < 0 ? &p->base : &p->variants[p->current];
     if (sec->values[setting]) return exp_fail(p, "'%s' is set twice in this section%s", name, "");
     if (!exp_check_value(p, setting, name, value)) return 0;
+    sec->lines[setting] = p->line;
     sec->values[setting] = strdup(value);
     return sec->values[setting] != NULL;
 }
@@ -209,10 +238,12 @@ typedef struct {
     char (*items[32])[256];
 } exp_axes;
 
-static int exp_expand(experiment *e, const char *variant, const exp_section *base, const exp_section *var,
-                      const exp_section *over, int seed_pass, char *err, size_t errlen) {
+/* Runs are appended to e->runs (room for cap); seen holds the run ids so far, to refuse a duplicate in O(1). */
+static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, const exp_section *base,
+                      const exp_section *var, const exp_section *over, int seed_pass, char *err, size_t errlen) {
     exp_axes ax;
     memset(&ax, 0, sizeof ax);
+    char (*id_text)[600] = NULL; /* each setting's part of the run id ("name=value;") */
     int rc = -1;
     for (int i = 0; i < settings_count; i++) {
         const char *v = over->values[i] ? over->values[i] : var && var->values[i] ? var->values[i] : base->values[i];
@@ -230,26 +261,47 @@ static int exp_expand(experiment *e, const char *variant, const exp_section *bas
         rc = 0;
         goto done;
     }
-    int idx[32] = {0};
+    int idx[32] = {0}, prev_idx[32];
     idx[seed_i] = seed_pass;
+    /* The previous run: only the settings whose item changed are parsed and hashed again (100,000 runs in
+       well under a second). */
+    const run_config *prev = NULL;
+    id_text = malloc(sizeof(char[32][600]));
+    const char *id_parts[32];
+    if (!id_text) {
+        snprintf(err, errlen, "%s: out of memory", e->path);
+        goto done;
+    }
     for (;;) {
+        if (e->n_runs == cap) {
+            snprintf(err, errlen, "%s: more runs than counted (%d)", e->path, cap);
+            goto done;
+        }
         exp_run *r = &e->runs[e->n_runs];
         memset(r, 0, sizeof *r);
         snprintf(r->variant, sizeof r->variant, "%s", variant);
-        settings_defaults(&r->cfg);
-        for (int i = 0; i < settings_count; i++)
+        if (prev) r->cfg = *prev;
+        else settings_defaults(&r->cfg);
+        for (int i = 0; i < settings_count; i++) {
+            if (prev && idx[i] == prev_idx[i]) continue;
             if (settings_parse(i, &r->cfg, ax.items[i][idx[i]], err, errlen)) goto done;
+            settings_id_text(i, &r->cfg, id_text[i], sizeof id_text[i]);
+            id_parts[i] = id_text[i];
+        }
+        prev = &r->cfg;
+        memcpy(prev_idx, idx, sizeof idx);
         char msg[512];
         if (train_config_check(&r->cfg.train, msg, sizeof msg)) {
             snprintf(err, errlen, "%s: variant %s: %s", e->path, variant, msg);
             goto done;
         }
-        settings_run_id(&r->cfg, variant, r->run_id);
-        for (int k = 0; k < e->n_runs; k++)
-            if (!strcmp(e->runs[k].run_id, r->run_id)) {
-                snprintf(err, errlen, "%s: variant %s: the same run appears twice (a value repeated in a list?)", e->path, variant);
-                goto done;
-            }
+        settings_run_id_of(variant, id_parts, r->run_id);
+        int added = idset_add(seen, r->run_id);
+        if (added <= 0) {
+            snprintf(err, errlen, added ? "%s: out of memory" : "%s: variant %s: the same run appears twice (a value repeated in a list?)",
+                     e->path, variant);
+            goto done;
+        }
         e->n_runs++;
         int i = 0;
         for (; i < settings_count; i++) {
@@ -262,24 +314,73 @@ static int exp_expand(experiment *e, const char *variant, const exp_section *bas
     rc = 0;
 done:
     for (int i = 0; i < settings_count; i++) free(ax.items[i]);
+    free(id_text);
     return rc;
 }
 
-static long exp_count(const exp_section *base, const exp_section *var, const exp_section *over) {
-    long n = 1;
+/* Runs of one section: the product of its list lengths, in a double (exact far beyond EXP_MAX_RUNS, and it
+   cannot wrap as a 64-bit count of 256^19 would). *widest gets the setting with the most values. */
+static double exp_count(const exp_section *base, const exp_section *var, const exp_section *over, int *widest,
+                        int *widest_n) {
+    double n = 1;
     char (*it)[256] = malloc(sizeof(char[EXP_MAX_ITEMS][256]));
     if (!it) return -1;
     for (int i = 0; i < settings_count; i++) {
         const char *v = over->values[i] ? over->values[i] : var && var->values[i] ? var->values[i] : base->values[i];
         int k = v ? exp_items(i, v, it, EXP_MAX_ITEMS) : 1;
-        n *= k > 0 ? k : 1;
+        if (k < 1) k = 1;
+        if (k > *widest_n) *widest = i, *widest_n = k;
+        n *= k;
     }
     free(it);
     return n;
 }
 
+/* "file:line" of setting i's value in the section it came from (the variant's, else the base's). */
+static int exp_line(const exp_section *base, const exp_section *var, int i) {
+    return var && var->values[i] ? var->lines[i] : base->lines[i];
+}
+
+/* Keep where every value came from, for experiment_origin. */
+static int exp_keep_origins(experiment *e, const exp_parse *p, const exp_section *over) {
+    exp_origins *o = calloc(1, sizeof *o);
+    if (!o) return -1;
+    o->n_variants = p->n_variants;
+    memcpy(o->lines[0], p->base.lines, sizeof o->lines[0]);
+    for (int v = 0; v < p->n_variants; v++) {
+        memcpy(o->names[v], p->variants[v].name, sizeof o->names[v]);
+        memcpy(o->lines[v + 1], p->variants[v].lines, sizeof o->lines[0]);
+    }
+    for (int i = 0; i < settings_count; i++)
+        if (over->values[i] && !(o->sets[i] = strdup(over->values[i]))) {
+            e->origins = o;
+            return -1;
+        }
+    e->origins = o;
+    return 0;
+}
+
+void experiment_origin(const experiment *e, const exp_run *r, int setting, char *buf, size_t n) {
+    const exp_origins *o = e->origins;
+    const char *key = setting == settings_seed_index() ? "seeds" : settings_table[setting].name;
+    if (o && o->sets[setting]) {
+        snprintf(buf, n, "--set %s=%s", key, o->sets[setting]);
+        return;
+    }
+    int line = 0;
+    for (int v = 0; o && v < o->n_variants && !line; v++)
+        if (!strcmp(o->names[v], r->variant)) line = o->lines[v + 1][setting];
+    if (o && !line) line = o->lines[0][setting];
+    if (line) snprintf(buf, n, "%s:%d", e->path, line);
+    else snprintf(buf, n, "%s: (%s at its default)", e->path, key);
+}
+
 int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen) {
     memset(e, 0, sizeof *e);
+    if (strlen(path) >= sizeof e->path) {
+        snprintf(err, errlen, "%.200s...: path too long (%zu characters; at most %zu)", path, strlen(path), sizeof e->path - 1);
+        return -1;
+    }
     snprintf(e->path, sizeof e->path, "%s", path);
     exp_parse *p = calloc(1, sizeof *p);
     exp_section over;
@@ -340,26 +441,54 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
         char *dot = strrchr(e->name, '.');
         if (dot) *dot = 0;
     }
-    long total = 0;
-    int nv = p->n_variants ? p->n_variants : 1;
-    for (int v = 0; v < nv; v++) total += exp_count(&p->base, p->n_variants ? &p->variants[v] : NULL, &over);
-    if (total <= 0 || total > 100000) {
-        snprintf(err, errlen, "%s: the grid has %ld runs; allowed 1..100000", path, total);
+    if (!exp_name_ok(e->name)) {
+        snprintf(err, errlen, "%s:1: name '%s' (from the file name) %s; set name = ... in [sweep]", path, e->name,
+                 EXP_NAME_RULE);
+        goto done;
+    }
+    double total = 0;
+    int nv = p->n_variants ? p->n_variants : 1, widest = -1, widest_n = 0, widest_v = 0;
+    for (int v = 0; v < nv; v++) {
+        int before = widest_n;
+        double n = exp_count(&p->base, p->n_variants ? &p->variants[v] : NULL, &over, &widest, &widest_n);
+        if (n < 0) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            goto done;
+        }
+        if (widest_n > before) widest_v = v;
+        total += n;
+    }
+    if (total > EXP_MAX_RUNS) {
+        const exp_section *wv = p->n_variants ? &p->variants[widest_v] : NULL;
+        const char *key = widest == settings_seed_index() ? "seeds" : settings_table[widest].name;
+        char where[600];
+        if (over.values[widest]) snprintf(where, sizeof where, "--set %s", key);
+        else snprintf(where, sizeof where, "%s:%d", path, exp_line(&p->base, wv, widest));
+        snprintf(err, errlen, total < 1e15 ? "%s: the grid has %.0f runs; at most %d runs per experiment (the longest list: %s, %d values)"
+                                           : "%s: the grid has %.3g runs; at most %d runs per experiment (the longest list: %s, %d values)",
+                 where, total, EXP_MAX_RUNS, key, widest_n);
         goto done;
     }
     e->runs = calloc((size_t)total, sizeof *e->runs);
-    if (!e->runs) {
-        snprintf(err, errlen, "%s: out of memory for %ld runs", path, total);
+    idset seen;
+    if (!e->runs || idset_init(&seen, (size_t)total)) {
+        snprintf(err, errlen, "%s: out of memory for %.0f runs", path, total);
         goto done;
     }
     e->n_variants = p->n_variants;
-    for (int seed_pass = 0; seed_pass < EXP_MAX_ITEMS; seed_pass++) {
+    int failed = 0;
+    for (int seed_pass = 0; seed_pass < EXP_MAX_ITEMS && !failed; seed_pass++) {
         int before = e->n_runs;
-        for (int v = 0; v < nv; v++)
-            if (exp_expand(e, p->n_variants ? p->variants[v].name : "base", &p->base,
-                           p->n_variants ? &p->variants[v] : NULL, &over, seed_pass, err, errlen))
-                goto done;
+        for (int v = 0; v < nv && !failed; v++)
+            failed = exp_expand(e, (int)total, &seen, p->n_variants ? p->variants[v].name : "base", &p->base,
+                                p->n_variants ? &p->variants[v] : NULL, &over, seed_pass, err, errlen) != 0;
         if (e->n_runs == before) break;
+    }
+    idset_free(&seen);
+    if (failed) goto done;
+    if (exp_keep_origins(e, p, &over)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto done;
     }
     rc = 0;
 done:
@@ -372,6 +501,11 @@ done:
 }
 
 void experiment_free(experiment *e) {
+    if (e->origins) {
+        for (int i = 0; i < 32; i++) free(e->origins->sets[i]);
+        free(e->origins);
+        e->origins = NULL;
+    }
     free(e->runs);
     e->runs = NULL;
     e->n_runs = 0;

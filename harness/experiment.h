@@ -10,6 +10,11 @@ typedef struct {
     char run_id[17];       /* settings_run_id(cfg, variant) */
 } exp_run;
 
+/* Most runs an experiment may expand to (each takes about 750 bytes until the sweep ends). */
+#define EXP_MAX_RUNS 100000
+
+typedef struct exp_origins exp_origins;
+
 typedef struct {
     char name[128];        /* [sweep] name, default: the file's base name */
     char description[1024];
@@ -17,12 +22,17 @@ typedef struct {
     int n_variants;        /* 0 when the file has no [variant] sections */
     int n_runs;
     exp_run *runs;         /* seeds outermost, then variants in file order, then axes in settings order */
+    exp_origins *origins;  /* where each setting's value came from (experiment_origin) */
 } experiment;
 
 /* Read path and expand it, with overrides ("key=value", as --set) applied on top of every section.
-   Errors (unknown section or key, bad value, duplicate key or run, empty grid) give one line,
+   Errors (unknown section or key, bad value, duplicate key or run, a name that is not one safe path component,
+   more than EXP_MAX_RUNS runs) give one line,
    "file:line: what is wrong; what is allowed", and nothing else happens. Returns 0 or -1. */
 int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen);
 void experiment_free(experiment *e);
+/* Where run r's value of setting i came from, for an error found after loading: "file:line",
+   "--set key=value", or "file: (key at its default)". */
+void experiment_origin(const experiment *e, const exp_run *r, int setting, char *buf, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,8 +147,14 @@ static int exp_group(rpt_exp *e, char *err, size_t errlen)
             if (!g->rows || !g->seeds) { snprintf(err, errlen, "out of memory"); return -1; }
         }
         if (strcmp(table_cell(t, r, c_status), "ok")) { g->ndiverged++; continue; }
+        double seed = table_num(t, r, c_seed); /* NaN for a non-number: casting that is undefined */
+        if (!(seed >= 0 && seed <= INT_MAX && seed == floor(seed))) {
+            snprintf(err, errlen, "%s:%d: seed '%s' is not a whole number in 0..%d", t->path, r + 2,
+                     table_cell(t, r, c_seed), INT_MAX);
+            return -1;
+        }
         g->rows[g->n] = r;
-        g->seeds[g->n++] = (int)table_num(t, r, c_seed);
+        g->seeds[g->n++] = (int)seed;
     }
     qsort_r(e->groups, (size_t)e->ngroups, sizeof *e->groups, group_cmp, e);
     return 0;
@@ -164,6 +171,10 @@ static void exp_free(rpt_exp *e)
 static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
+    if (strlen(dir) >= sizeof e->dir) {
+        snprintf(err, errlen, "%.200s...: path too long (%zu characters; at most %zu)", dir, strlen(dir), sizeof e->dir - 1);
+        return -1;
+    }
     snprintf(e->dir, sizeof e->dir, "%s", dir);
     size_t len = strlen(e->dir);
     while (len > 1 && e->dir[len - 1] == '/') e->dir[--len] = 0;
@@ -210,7 +221,7 @@ static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, si
 static int mkdir_p(const char *dir)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
+    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) { errno = ENAMETOOLONG; return -1; }
     for (char *p = tmp + 1; *p; p++)
         if (*p == '/') { *p = 0; if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1; *p = '/'; }
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;

@@ -56,14 +56,15 @@ int settings_find(const char *name) {
 
 int settings_seed_index(void) { return settings_count - 1; }
 
-static const char *trim(const char *s, char *buf, size_t n) {
+/* s without surrounding space into buf; -1 when it does not fit (never a silent prefix). */
+static int trim(const char *s, char *buf, size_t n) {
     while (isspace((unsigned char)*s)) s++;
     size_t len = strlen(s);
     while (len && isspace((unsigned char)s[len - 1])) len--;
-    if (len >= n) len = n - 1;
+    if (len >= n) return -1;
     memcpy(buf, s, len);
     buf[len] = 0;
-    return buf;
+    return 0;
 }
 
 static int parse_number(const setting *s, const char *text, double *out, char *err, size_t errlen) {
@@ -141,8 +142,11 @@ static int parse_augment(data_augment *a, const char *text, char *err, size_t er
 
 int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errlen) {
     const setting *s = &settings_table[i];
-    char text[512];
-    trim(raw, text, sizeof text);
+    char text[sizeof c->data];
+    if (trim(raw, text, sizeof text)) {
+        snprintf(err, errlen, "%s: value longer than %zu characters", s->name, sizeof text - 1);
+        return -1;
+    }
     void *field = (char *)c + s->offset;
     double v;
     switch (s->kind) {
@@ -255,19 +259,32 @@ void settings_names(char *buf, size_t n) {
         used += (size_t)snprintf(buf + used, n - used, i ? ", %s" : "%s", settings_table[i].name);
 }
 
-void settings_run_id(const run_config *c, const char *variant, char out[17]) {
+void settings_id_text(int i, const run_config *c, char *buf, size_t n) {
+    int len = snprintf(buf, n, "%s=", settings_table[i].name);
+    if (len < 0 || (size_t)len + 2 > n) return;
+    settings_format(i, c, buf + len, n - (size_t)len - 1);
+    strcat(buf, ";");
+}
+
+void settings_run_id_of(const char *variant, const char *const *parts, char out[17]) {
     uint64_t h = 1469598103934665603ULL;
-    char text[600];
-    for (int i = -1; i < settings_count; i++) {
-        if (i < 0) snprintf(text, sizeof text, "variant=%s;", variant);
-        else {
-            int len = snprintf(text, sizeof text, "%s=", settings_table[i].name);
-            settings_format(i, c, text + len, sizeof text - (size_t)len - 1);
-            strcat(text, ";");
-        }
-        for (const char *p = text; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    }
+    const char *prefix = "variant=";
+    for (const char *p = prefix; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (const char *p = variant; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h = (h ^ (unsigned char)';') * 1099511628211ULL;
+    for (int i = 0; i < settings_count; i++)
+        for (const char *p = parts[i]; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
     snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+void settings_run_id(const run_config *c, const char *variant, char out[17]) {
+    char text[64][600];
+    const char *parts[64];
+    for (int i = 0; i < settings_count; i++) {
+        settings_id_text(i, c, text[i], sizeof text[i]);
+        parts[i] = text[i];
+    }
+    settings_run_id_of(variant, parts, out);
 }
 
 int settings_apply(run_config *c, const char *name, const char *text, char *err, size_t errlen) {

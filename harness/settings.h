@@ -45,6 +45,10 @@ void settings_format(int i, const run_config *c, char *buf, size_t n);
 void settings_names(char *buf, size_t n);
 /* Stable 64-bit id of a run: FNV-1a over variant and every setting's canonical text, as 16 hex digits. */
 void settings_run_id(const run_config *c, const char *variant, char out[17]);
+/* settings_run_id in two steps, for hashing many runs that share most values: the text setting i adds to
+   the hash ("name=value;"), and the id of a variant and every setting's text. */
+void settings_id_text(int i, const run_config *c, char *buf, size_t n);
+void settings_run_id_of(const char *variant, const char *const *parts, char out[17]);
 /* Set setting `name` (hyphens or underscores) from text; an unknown name is an error listing the allowed ones. */
 int settings_apply(run_config *c, const char *name, const char *text, char *err, size_t errlen);
 /* Print every setting with its default and help, for --help: as --flags (sweep train) or as the keys of

@@ -31,8 +31,11 @@ static int data_is_file(const char *path) {
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* dir/name or dir/name.gz, whichever exists (the plain name first). Returns 0 if found. */
+/* dir/name or dir/name.gz, whichever exists (the plain name first). Returns 0 if found, -1 if not, -2 when
+   the path does not fit in out. */
 static int data_find(char *out, size_t outlen, const char *dir, const char *name) {
+    int k = snprintf(out, outlen, "%s/%s.gz", dir, name);
+    if (k < 0 || (size_t)k >= outlen) return -2;
     snprintf(out, outlen, "%s/%s", dir, name);
     if (data_is_file(out)) return 0;
     snprintf(out, outlen, "%s/%s.gz", dir, name);
@@ -62,13 +65,27 @@ static int data_bundle_check(data_bundle *b, const char *train_path, const char 
     return 0;
 }
 
-static int data_load_idx_dir(data_bundle *out, const char *dir, char *err, size_t errlen) {
+/* Loads the IDX files of dir into out, or with probe set only reads the image headers into *probe. */
+static int data_load_idx_dir(data_bundle *out, data_shape *probe, const char *dir, char *err, size_t errlen) {
     char paths[4][4096];
     for (int i = 0; i < 4; i++) {
-        if (data_find(paths[i], sizeof paths[i], dir, data_idx_names[i]) == 0) continue;
+        int found = data_find(paths[i], sizeof paths[i], dir, data_idx_names[i]);
+        if (found == 0) continue;
+        if (found == -2) return data_fail(err, errlen, "%.200s...: path too long", dir);
         if (data_is_default_dir(dir)) return data_missing_default(data_idx_names[i], err, errlen);
         return data_fail(err, errlen, "%s/%s: missing (neither it nor %s.gz exists)", dir, data_idx_names[i],
                          data_idx_names[i]);
+    }
+    if (probe) {
+        int dim_test;
+        if (data_idx_probe(paths[0], &probe->train_n, &probe->dim, err, errlen) ||
+            data_idx_probe(paths[2], &probe->test_n, &dim_test, err, errlen))
+            return -1;
+        if (dim_test != probe->dim)
+            return data_fail(err, errlen, "%s: %d features but %s has %d", paths[2], dim_test, paths[0], probe->dim);
+        probe->classes = data_idx_classes();
+        probe->bytes = ((size_t)probe->train_n + (size_t)probe->test_n) * ((size_t)probe->dim + 1);
+        return 0;
     }
     if (data_load_idx(&out->train, paths[0], paths[1], err, errlen) != 0) return -1;
     if (data_load_idx(&out->test, paths[2], paths[3], err, errlen) != 0) return -1;
@@ -103,7 +120,7 @@ static int data_load_csv_file(data_bundle *out, const char *train_path, char *er
     return data_load_csv_pair(out, train_path, test_path, err, errlen);
 }
 
-static int data_load_any(data_bundle *out, const char *path, char *err, size_t errlen) {
+static int data_load_any(data_bundle *out, data_shape *probe, const char *path, char *err, size_t errlen) {
     struct stat st;
     if (stat(path, &st) != 0) {
         if (data_is_default_dir(path)) return data_missing_default(data_idx_names[0], err, errlen);
@@ -112,10 +129,12 @@ static int data_load_any(data_bundle *out, const char *path, char *err, size_t e
     if (S_ISREG(st.st_mode)) return data_load_csv_file(out, path, err, errlen);
     if (!S_ISDIR(st.st_mode)) return data_fail(err, errlen, "%s: neither a file nor a directory", path);
     char found[4096];
-    if (data_find(found, sizeof found, path, data_idx_names[0]) == 0 || data_is_default_dir(path))
-        return data_load_idx_dir(out, path, err, errlen);
+    int idx = data_find(found, sizeof found, path, data_idx_names[0]);
+    if (idx == -2) return data_fail(err, errlen, "%.200s...: path too long", path);
+    if (idx == 0 || data_is_default_dir(path)) return data_load_idx_dir(out, probe, path, err, errlen);
     char train_csv[4096], test_csv[4096];
-    snprintf(train_csv, sizeof train_csv, "%s/train.csv", path);
+    int k = snprintf(train_csv, sizeof train_csv, "%s/train.csv", path);
+    if (k < 0 || (size_t)k >= sizeof train_csv) return data_fail(err, errlen, "%.200s...: path too long", path);
     snprintf(test_csv, sizeof test_csv, "%s/test.csv", path);
     if (data_is_file(train_csv)) return data_load_csv_pair(out, train_csv, test_csv, err, errlen);
     return data_fail(err, errlen, "%s: no data set here: expected %s[.gz] (and the other IDX files) or "
@@ -124,9 +143,30 @@ static int data_load_any(data_bundle *out, const char *path, char *err, size_t e
 
 int data_load(data_bundle *out, const char *path, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
-    if (data_load_any(out, path, err, errlen) == 0) return 0;
+    if (data_load_any(out, NULL, path, err, errlen) == 0) return 0;
     data_bundle_free(out);
     return -1;
+}
+
+void data_shape_of(data_shape *out, const data_bundle *b) {
+    const data_set *sets[2] = {&b->train, &b->test};
+    memset(out, 0, sizeof *out);
+    out->train_n = b->train.n;
+    out->test_n = b->test.n;
+    out->dim = b->train.dim;
+    out->classes = b->train.classes;
+    for (int i = 0; i < 2; i++)
+        out->bytes += (size_t)sets[i]->n * ((size_t)sets[i]->dim * (sets[i]->features ? sizeof(float) : 1) + 1);
+}
+
+int data_probe(data_shape *out, const char *path, char *err, size_t errlen) {
+    data_bundle b;
+    memset(&b, 0, sizeof b);
+    memset(out, 0, sizeof *out);
+    int rc = data_load_any(&b, out, path, err, errlen);
+    if (rc == 0 && b.train.n) data_shape_of(out, &b); /* a CSV source was loaded whole */
+    data_bundle_free(&b);
+    return rc;
 }
 
 void data_free(data_set *d) {
@@ -141,17 +181,27 @@ void data_bundle_free(data_bundle *b) {
     data_free(&b->test);
 }
 
+int data_split_check(int n, int train_size, int val_size, const char **bad, char *err, size_t errlen) {
+    *bad = val_size < 0 ? "val_size" : "train_size";
+    if (val_size < 0 || train_size < 0)
+        return snprintf(err, errlen, "train_size %d and val_size %d must be >= 0", train_size, val_size), -1;
+    *bad = "val_size";
+    if (val_size >= n)
+        return snprintf(err, errlen, "val_size = %d leaves no training rows: the training set has %d rows", val_size,
+                        n), -1;
+    *bad = "train_size";
+    if (train_size > n - val_size)
+        return snprintf(err, errlen, "train_size = %d is more than the %d rows left after val_size %d (of %d rows)",
+                        train_size, n - val_size, val_size, n), -1;
+    *bad = NULL;
+    return 0;
+}
+
 int data_split(const data_set *train, int train_size, int val_size, data_view *train_view, data_view *val_view,
                char *err, size_t errlen) {
     int n = train->n;
-    if (val_size < 0 || train_size < 0)
-        return data_fail(err, errlen, "train_size %d and val_size %d must be >= 0", train_size, val_size);
-    if (val_size >= n)
-        return data_fail(err, errlen, "val_size %d leaves no training rows: the training set has %d rows", val_size,
-                         n);
-    if (train_size > n - val_size)
-        return data_fail(err, errlen, "train_size %d is more than the %d rows left after val_size %d (of %d rows)",
-                         train_size, n - val_size, val_size, n);
+    const char *bad;
+    if (data_split_check(n, train_size, val_size, &bad, err, errlen)) return -1;
     *val_view = (data_view){ .set = train, .first = n - val_size, .n = val_size };
     *train_view = (data_view){ .set = train, .first = 0, .n = train_size ? train_size : n - val_size };
     return 0;

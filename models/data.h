@@ -32,6 +32,13 @@ typedef struct {
     int first, n;
 } data_view;
 
+/* What is known of a source before training: its sizes, and the memory it takes once loaded. */
+typedef struct {
+    int train_n, test_n;   /* rows of the training and test sets */
+    int dim, classes;      /* features per example, classes */
+    size_t bytes;          /* memory of the loaded bundle (pixels or features, and labels) */
+} data_shape;
+
 /* Load a source: a directory holding train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
    t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]; or a directory holding train.csv and
    test.csv; or a path to a train CSV file whose test file is the same name with "train" replaced by
@@ -41,6 +48,14 @@ int data_load(data_bundle *out, const char *path, char *err, size_t errlen);
 int data_load_idx(data_set *out, const char *images_path, const char *labels_path, char *err, size_t errlen);
 /* Load one CSV file: first column the integer label, then numeric features; an optional header row. */
 int data_load_csv(data_set *out, const char *path, char *err, size_t errlen);
+/* The shape of a source without loading it where the format allows: an IDX source's image headers are read
+   (a few bytes per file); a CSV source has no header giving its size, so it is loaded and released. */
+int data_probe(data_shape *out, const char *path, char *err, size_t errlen);
+/* The shape of a loaded bundle. */
+void data_shape_of(data_shape *out, const data_bundle *b);
+/* Whether data_split would succeed on a training set of n rows: 0, or -1 with err and *bad naming the
+   setting at fault ("val_size" or "train_size"). */
+int data_split_check(int n, int train_size, int val_size, const char **bad, char *err, size_t errlen);
 /* Release what a load allocated; safe on a zeroed set. */
 void data_free(data_set *d);
 void data_bundle_free(data_bundle *b);

@@ -161,6 +161,25 @@ static int idx_load_labels(data_set *out, const char *path, char *err, size_t er
     return rc;
 }
 
+int data_idx_probe(const char *images_path, int *n, int *dim, char *err, size_t errlen) {
+    gzFile f = idx_open(images_path, err, errlen);
+    if (!f) return -1;
+    uint32_t h[3];
+    int rc = idx_header(f, images_path, IDX_MAGIC_IMAGES, "images", h, 3, err, errlen);
+    if (rc == 0 && (h[0] == 0 || h[0] > INT_MAX))
+        rc = data_fail(err, errlen, "%s: image count %u out of range", images_path, (unsigned)h[0]);
+    else if (rc == 0 && (h[1] == 0 || h[2] == 0 || (uint64_t)h[1] * h[2] > IDX_MAX_DIM))
+        rc = data_fail(err, errlen, "%s: image size %ux%u out of range", images_path, (unsigned)h[1], (unsigned)h[2]);
+    if (rc == 0) {
+        *n = (int)h[0];
+        *dim = (int)(h[1] * h[2]);
+    }
+    gzclose(f);
+    return rc;
+}
+
+int data_idx_classes(void) { return IDX_CLASSES; }
+
 int data_load_idx(data_set *out, const char *images_path, const char *labels_path, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (idx_load_images(out, images_path, err, errlen) != 0 || idx_load_labels(out, labels_path, err, errlen) != 0) {

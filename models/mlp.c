@@ -22,6 +22,9 @@ static void *arena_take(arena *a, size_t bytes) {
 
 static float *take_floats(arena *a, size_t n) { return arena_take(a, n * sizeof(float)); }
 
+/* base + off, or NULL while measuring (arithmetic on a null pointer is undefined even by 0). */
+static float *at(float *base, size_t off) { return base ? base + off : NULL; }
+
 /* Lay out every buffer of m in a (measuring when a->base is NULL). */
 static void mlp_layout(mlp *m, arena *a) {
     const mlp_config *c = &m->cfg;
@@ -31,20 +34,20 @@ static void mlp_layout(mlp *m, arena *a) {
     m->m = take_floats(a, m->num_params);
     m->v = take_floats(a, m->num_params);
     m->stats = take_floats(a, m->num_stats);
-    float *pp = m->params, *gp = m->grads, *sp = m->stats;
+    size_t po = 0, so = 0; /* offsets into params (and grads, same layout) and stats */
     int widest = c->n_in;
     for (int l = 0; l < m->n_layers; l++) {
         int C = m->in_dim[l], OC = m->out_dim[l];
         int hidden = l < c->n_hidden;
         mlp_tensors *p = &m->p[l], *g = &m->g[l];
-        p->weight = pp; g->weight = gp; pp += (size_t)OC * C; gp += (size_t)OC * C;
-        p->bias = pp; g->bias = gp; pp += OC; gp += OC;
+        p->weight = at(m->params, po); g->weight = at(m->grads, po); po += (size_t)OC * C;
+        p->bias = at(m->params, po); g->bias = at(m->grads, po); po += OC;
         p->gamma = p->beta = g->gamma = g->beta = NULL;
         if (hidden && c->batchnorm) {
-            p->gamma = pp; g->gamma = gp; pp += OC; gp += OC;
-            p->beta = pp; g->beta = gp; pp += OC; gp += OC;
-            m->running_mean[l] = sp; sp += OC;
-            m->running_var[l] = sp; sp += OC;
+            p->gamma = at(m->params, po); g->gamma = at(m->grads, po); po += OC;
+            p->beta = at(m->params, po); g->beta = at(m->grads, po); po += OC;
+            m->running_mean[l] = at(m->stats, so); so += OC;
+            m->running_var[l] = at(m->stats, so); so += OC;
         }
         if (OC > widest) widest = OC;
         m->pre[l] = take_floats(a, B * OC);
@@ -66,7 +69,8 @@ static void mlp_layout(mlp *m, arena *a) {
     m->dbuf[1] = take_floats(a, B * widest);
 }
 
-int mlp_create(mlp *m, const mlp_config *cfg, int max_batch, char *err, size_t errlen) {
+/* Check cfg and set m's shape and sizes (no memory yet). */
+static int mlp_shape(mlp *m, const mlp_config *cfg, int max_batch, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     if (cfg->n_in < 1 || cfg->n_out < 1 || cfg->n_hidden < 0 || cfg->n_hidden > TRAIN_MAX_HIDDEN || max_batch < 1) {
         snprintf(err, errlen, "mlp: bad shape (inputs %d, outputs %d, hidden layers %d, batch %d)", cfg->n_in,
@@ -88,6 +92,22 @@ int mlp_create(mlp *m, const mlp_config *cfg, int max_batch, char *err, size_t e
         m->num_params += OC * C + OC;
         if (l < cfg->n_hidden && cfg->batchnorm) { m->num_params += 2 * OC; m->num_stats += 2 * OC; }
     }
+    return 0;
+}
+
+size_t mlp_bytes(const mlp_config *cfg, int max_batch, size_t *num_params, size_t *num_stats) {
+    mlp m;
+    char err[160];
+    if (mlp_shape(&m, cfg, max_batch, err, sizeof err)) return 0;
+    arena a = { NULL, 0 };
+    mlp_layout(&m, &a);
+    if (num_params) *num_params = m.num_params;
+    if (num_stats) *num_stats = m.num_stats;
+    return (a.used + 63) & ~(size_t)63;
+}
+
+int mlp_create(mlp *m, const mlp_config *cfg, int max_batch, char *err, size_t errlen) {
+    if (mlp_shape(m, cfg, max_batch, err, errlen)) return -1;
     arena a = { NULL, 0 };
     mlp_layout(m, &a);
     a.base = aligned_alloc(64, (a.used + 63) & ~(size_t)63);

@@ -61,6 +61,9 @@ typedef struct {
 
 /* Allocate a model for batches of up to max_batch rows (one allocation). Returns 0, or -1 with err. */
 int mlp_create(mlp *m, const mlp_config *cfg, int max_batch, char *err, size_t errlen);
+/* Bytes mlp_create would allocate for cfg and max_batch (0 for a bad shape); the parameter and batchnorm
+   statistics counts into num_params and num_stats when not NULL. Allocates nothing. */
+size_t mlp_bytes(const mlp_config *cfg, int max_batch, size_t *num_params, size_t *num_stats);
 /* Initialise as PyTorch: Linear weights and biases uniform in +-1/sqrt(fan_in), gamma 1, beta 0,
    running mean 0 and variance 1; gradients and optimizer moments zero. */
 void mlp_init(mlp *m, rng_state *init_rng);

@@ -12,6 +12,9 @@
 
 #define TRAIN_EVAL_BATCH 1000   /* rows per forward pass when evaluating */
 #define TRAIN_EVAL_ROWS 10000   /* training rows evaluated for the final train_loss/acc */
+/* Diverged: an epoch's mean training loss above this many times the first batch's loss (the loss at
+   initialisation, about ln(classes)), or a NaN/Inf loss. See README (Divergence). */
+#define TRAIN_DIVERGED_FACTOR 10.0
 
 void train_config_default(train_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -146,17 +149,42 @@ static void evaluate_dropout_on(run_state *s, const data_view *v, int k, rng_sta
     out->test_acc_mc = n > 0 ? (double)right_mc / n : NAN;
 }
 
-static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
-    const data_set *tr = &data->train;
-    mlp_config mc = { .n_in = tr->dim, .n_out = tr->classes, .n_hidden = cfg->n_hidden, .activation = cfg->activation,
+static mlp_config run_model_config(const train_config *cfg, int dim, int classes) {
+    mlp_config mc = { .n_in = dim, .n_out = classes, .n_hidden = cfg->n_hidden, .activation = cfg->activation,
                       .dropout = cfg->dropout, .input_dropout = cfg->input_dropout,
                       .output_dropout = cfg->output_dropout, .batchnorm = cfg->batchnorm };
     memcpy(mc.hidden, cfg->hidden, sizeof mc.hidden);
-    int max_batch = cfg->batch_size > TRAIN_EVAL_BATCH ? cfg->batch_size : TRAIN_EVAL_BATCH;
+    return mc;
+}
+
+static int run_max_batch(const train_config *cfg) {
+    return cfg->batch_size > TRAIN_EVAL_BATCH ? cfg->batch_size : TRAIN_EVAL_BATCH;
+}
+
+/* Bytes of run_state's own block (everything but the model). */
+static size_t run_state_bytes(const train_config *cfg, int dim, int classes, int n_train, size_t num_params,
+                              size_t num_stats) {
+    size_t snap = cfg->early_stopping > 0 ? num_params + num_stats : 0, max_batch = (size_t)run_max_batch(cfg);
+    return sizeof(int) * ((size_t)n_train + 2 * max_batch + TRAIN_EVAL_BATCH)
+         + sizeof(float) * (max_batch * (size_t)dim + (size_t)TRAIN_EVAL_BATCH * classes + snap);
+}
+
+size_t train_memory_bytes(const train_config *cfg, const data_shape *shape) {
+    mlp_config mc = run_model_config(cfg, shape->dim, shape->classes);
+    size_t num_params = 0, num_stats = 0;
+    size_t model = mlp_bytes(&mc, run_max_batch(cfg), &num_params, &num_stats);
+    int n_train = cfg->train_size ? cfg->train_size : shape->train_n - cfg->val_size;
+    if (n_train < 0) n_train = 0;
+    return model + run_state_bytes(cfg, shape->dim, shape->classes, n_train, num_params, num_stats);
+}
+
+static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
+    const data_set *tr = &data->train;
+    mlp_config mc = run_model_config(cfg, tr->dim, tr->classes);
+    int max_batch = run_max_batch(cfg);
     if (mlp_create(&s->model, &mc, max_batch, err, errlen)) return -1;
+    size_t bytes = run_state_bytes(cfg, tr->dim, tr->classes, n_train, s->model.num_params, s->model.num_stats);
     size_t snap = cfg->early_stopping > 0 ? s->model.num_params + s->model.num_stats : 0;
-    size_t bytes = sizeof(int) * ((size_t)n_train + 2 * (size_t)max_batch + TRAIN_EVAL_BATCH)
-                 + sizeof(float) * ((size_t)max_batch * tr->dim + (size_t)TRAIN_EVAL_BATCH * tr->classes + snap);
     char *p = malloc(bytes);
     if (!p) {
         snprintf(err, errlen, "train: out of memory (%zu bytes)", bytes);
@@ -230,7 +258,7 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
 
     memset(out, 0, sizeof *out);
     out->status = TRAIN_OK;
-    double best_val = INFINITY;
+    double best_val = INFINITY, first_loss = NAN;
     int have_val = val_view.n > 0, snap_taken = 0;
     long step = 0;
     for (int epoch = 1; epoch <= cfg->epochs; epoch++) {
@@ -249,6 +277,7 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
             int c;
             double loss = mlp_loss(m, s.y, cnt, &c);
             if (!isfinite(loss)) { out->status = TRAIN_DIVERGED; break; }
+            if (step == 0) first_loss = loss;
             train_update up = { &cfg->optim, m, ++step };
             mlp_backward_each(m, s.y, cnt, train_update_layer, &up);
             loss_sum += loss;
@@ -262,7 +291,9 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
         e.train_acc = (double)right / n;
         evaluate(&s, &val_view, val_view.n, &e.val_loss, &e.val_acc);
         evaluate(&s, &test_view, test_view.n, &e.test_loss, &e.test_acc);
-        if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss))) out->status = TRAIN_DIVERGED;
+        if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss)) ||
+            e.train_loss > TRAIN_DIVERGED_FACTOR * first_loss)
+            out->status = TRAIN_DIVERGED;
         if (!have_val) out->best_epoch = epoch;
         else if (e.val_loss < best_val) {
             best_val = e.val_loss;

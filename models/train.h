@@ -59,6 +59,10 @@ void train_config_default(train_config *cfg);
 /* Check cfg against the data shape: returns 0, or -1 with one line in err naming the bad value. */
 int train_config_check(const train_config *cfg, char *err, size_t errlen);
 
+/* The memory one run of cfg allocates on data of this shape (model, gradients, optimizer moments, activations
+   for the largest batch, the run's buffers): what train_run adds to the shared data set. */
+size_t train_memory_bytes(const train_config *cfg, const data_shape *shape);
+
 /* Train one model on data (split per cfg), calling on_epoch after each epoch (may be NULL).
    Single-threaded apart from whatever threads OpenBLAS is allowed. Deterministic for a given
    cfg and data. A NaN/Inf loss ends the run with status TRAIN_DIVERGED (not an error).

@@ -470,9 +470,9 @@ Test(data_split, errors) {
     data_view tr, va;
     char err[ERRLEN] = "";
     cr_assert_eq(data_split(&d, 9, 2, &tr, &va, err, sizeof err), -1);
-    assert_err_has(err, "train_size 9 is more than the 8 rows left after val_size 2");
+    assert_err_has(err, "train_size = 9 is more than the 8 rows left after val_size 2");
     cr_assert_eq(data_split(&d, 0, 10, &tr, &va, err, sizeof err), -1);
-    assert_err_has(err, "val_size 10");
+    assert_err_has(err, "val_size = 10");
     assert_err_has(err, "10 rows");
     cr_assert_eq(data_split(&d, 0, -1, &tr, &va, err, sizeof err), -1);
     assert_err_has(err, "val_size -1");
