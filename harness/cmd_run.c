@@ -309,6 +309,7 @@ int cmd_run(int argc, char **argv) {
     free(runs_header);
     if (open_rc) {
         fprintf(stderr, "sweep run: %s\n", err);
+        if (open_rc == -2) rc = 2;           /* a damaged results file: bad input, nothing was changed */
         goto done;
     }
     order = calloc((size_t)e.n_runs, sizeof *order);

@@ -12,7 +12,11 @@ typedef struct store store;
 
 /* Open (mkdir -p) dir under its lock: create runs.csv/curves.csv with these headers if absent, else check the
    headers; repair torn last lines; drop orphan curves rows (atomic rewrite); load the run ids present.
-   fresh=1 first moves existing files to <name>.bak-YYYYmmdd-HHMMSS. Returns 0, or -1 with one line in err. */
+   fresh=1 first moves existing files to <name>.bak-YYYYmmdd-HHMMSS. Results files are opened without following
+   symbolic links and must be regular files. Only a torn LAST line is repaired: damage elsewhere (an unterminated
+   quote before the last line, a row with the wrong number of fields, a wrong header) changes nothing.
+   Returns 0; -2 with one line "file:line: what" in err when a file's content or type is bad (bad input);
+   -1 with one line in err on a system error. */
 int store_open(store **out, const char *dir, const char *const *runs_header, int n_runs_cols,
                const char *const *curves_header, int n_curves_cols, int fresh, char *err, size_t errlen);
 /* 1 if run_id has a row in runs.csv as of the last refresh (open, claim or append), else 0. */
