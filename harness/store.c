@@ -129,6 +129,7 @@ static int lock_dir(store *s, int how, char *err, size_t errlen) {
     if (fd < 0) return -1;
     while (flock(fd, how) != 0) {
         if (errno == EINTR) continue;
+        if (s->single_writer && (errno == ENOSYS || errno == EOPNOTSUPP || errno == ENOLCK)) break;
         store_fail(err, errlen, "%s: flock: %s", s->lock_path, strerror(errno));
         close(fd);
         return -1;
@@ -156,7 +157,7 @@ static int index_of(const char *const *v, int n, const char *name) {
 }
 
 int store_open(store **out, const char *dir, const char *const *runs_header, int n_runs_cols,
-               const char *const *curves_header, int n_curves_cols, int fresh, char *err, size_t errlen) {
+               const char *const *curves_header, int n_curves_cols, int flags, char *err, size_t errlen) {
     *out = NULL;
     if (n_runs_cols < 1 || n_curves_cols < 1) return store_fail(err, errlen, "%s: store needs column headers", dir);
     int runs_id = index_of(runs_header, n_runs_cols, "run_id");
@@ -171,6 +172,7 @@ int store_open(store **out, const char *dir, const char *const *runs_header, int
     s->runs_id_col = runs_id;
     s->curves_id_col = curves_id;
     s->runs_line = 1;
+    s->single_writer = (flags & STORE_SINGLE_WRITER) != 0;
     s->dir = strdup(dir);
     s->runs_path = path_join(dir, "runs.csv");
     s->curves_path = path_join(dir, "curves.csv");
@@ -194,7 +196,7 @@ int store_open(store **out, const char *dir, const char *const *runs_header, int
         store_close(s);
         return bad ? -2 : -1;
     }
-    int rc = fresh ? store_backup_existing(s, err, errlen) : 0;
+    int rc = flags & STORE_FRESH ? store_backup_existing(s, err, errlen) : 0;
     for (int i = 0; rc == 0 && i < 2; i++) {
         const char *path = i ? s->curves_path : s->runs_path;
         int fd = store_open_regular(path, O_RDWR | O_CREAT, &s->bad_input, err, errlen);

@@ -34,6 +34,7 @@ struct store {
     store_claim_slot *claims;               /* (n_claims) held by this process */
     int n_claims, cap_claims;
     int bad_input;                          /* the last failure was a file's content or type, not the system */
+    int single_writer;                      /* STORE_SINGLE_WRITER: no flock is fine */
 };
 
 /* ---- store.c ---- */

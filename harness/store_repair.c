@@ -294,8 +294,53 @@ int store_backup_existing(store *s, char *err, size_t errlen) {
     for (int i = 0; rc == 0 && i < 2; i++)
         if (rename(src[i], dst[i]) != 0 && errno != ENOENT)
             rc = store_fail(err, errlen, "%s: backup to %s: %s", src[i], dst[i], strerror(errno));
+    char *shards = NULL, *shards_bak = NULL;           /* shard files are results of the directory too */
+    if (rc == 0 && (asprintf(&shards, "%s/shards", s->dir) < 0 || asprintf(&shards_bak, "%s%s", shards, suffix) < 0))
+        rc = store_fail(err, errlen, "out of memory");
+    if (rc == 0 && rename(shards, shards_bak) != 0 && errno != ENOENT)
+        rc = store_fail(err, errlen, "%s: backup to %s: %s", shards, shards_bak, strerror(errno));
+    free(shards);
+    free(shards_bak);
     free(dst[0]);
     free(dst[1]);
     if (rc == 0) store_fsync_dir(s->dir);
     return rc;
+}
+
+/* ---------- reading any results file (store_read_rows) ---------- */
+
+typedef struct {
+    const char *path;
+    char **header;
+    int n_cols, header_pending, bad;
+    store_row_fn fn;
+    void *ctx;
+    char *err;
+    size_t errlen;
+} rows_ctx;
+
+static int on_any_record(csvfeed *rec, void *ctx) {
+    rows_ctx *c = ctx;
+    int kind = check_record(c->path, rec, &c->header_pending, c->header, c->n_cols, &c->bad, c->err, c->errlen);
+    if (kind != 0) return kind < 0 ? -1 : 0;
+    return c->fn((const char *const *)rec->fields, rec->n_fields, rec->rec_line, c->ctx) != 0 ? -1 : 0;
+}
+
+int store_read_rows(const char *path, const char *const *header, int n_cols, store_row_fn fn, void *ctx,
+                    char *err, size_t errlen) {
+    int bad = 0;
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT) return 0;
+    int fd = store_open_regular(path, O_RDONLY, &bad, err, errlen);
+    if (fd < 0) return bad ? -2 : -1;
+    size_t len, good;
+    long good_line;
+    char *buf = read_from(fd, 0, &len);
+    close(fd);
+    if (!buf) return store_fail(err, errlen, "%s: read: %s", path, strerror(errno));
+    rows_ctx c = {path, (char **)header, n_cols, 1, 0, fn, ctx, err, errlen};
+    int rc = scan(path, buf, len, 1, on_any_record, &c, &good, &good_line, &c.bad, err, errlen);
+    free(buf);
+    if (rc != 0) return c.bad ? -2 : -1;
+    return 0;
 }
