@@ -15,11 +15,11 @@
 
 /* A non-negative decimal integer up to max, or -1. */
 static long shard_number(const char *s, long max) {
-    if (!s || !*s) return -1;
+    if (!s || *s < '0' || *s > '9') return -1;              /* strtol would take spaces and signs */
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    return *end || errno || v < 0 || v > max || s[0] == '-' || s[0] == '+' ? -1 : v;
+    return *end || errno || v > max ? -1 : v;
 }
 
 #define SHARD_MAX 1000000
