@@ -1,0 +1,29 @@
+#!/bin/sh
+# The overhead of the path through Slurm: bench/sweep16.ini (16 runs) as 4 array tasks (1 CPU each, so 2 at
+# once on 2 cores, -j 1 inside each) plus the merge job on the one-node test cluster (tests/slurm/cluster.sh),
+# from submission to the merge's end, against `sweep run -j 2` on the same machine. Needs root, slurm-wlm and
+# munge (prints "skipped" otherwise). Environment: SWEEP (default ./sweep), REPEAT (default 1).
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+. tests/slurm/cluster.sh
+export SWEEP="${SWEEP:-$ROOT/sweep}"
+REPEAT=${REPEAT:-1}
+T=$(mktemp -d /tmp/sweep-bench-slurm.XXXXXX)
+if ! slurm_available; then echo "skipped: bench/slurm.sh: $SLURM_SKIP"; rm -rf "$T"; exit 0; fi
+trap 'slurm_stop "$T/cluster"; rm -rf "$T"' EXIT
+slurm_start "$T/cluster" || { echo "bench/slurm.sh: the cluster did not start: $SLURM_SKIP"; exit 1; }
+now_ns() { date +%s%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+EXP=bench/sweep16.ini
+for r in $(seq "$REPEAT"); do
+    t0=$(now_ns); "$SWEEP" run -q -j 2 --out "$T/local$r" $EXP; t1=$(now_ns)
+    echo "local -j 2:                 $(secs "$t0" "$t1") s"
+    t0=$(now_ns)
+    out=$(SBATCH_CPUS_PER_TASK=1 SBATCH_OUTPUT="$T/slurm-%A_%a.out" experiments/slurm/submit.sh $EXP 4 4 --out "$T/slurm$r")
+    merge=$(echo "$out" | sed -n 's/.*, merge \([0-9]*\) into.*/\1/p')
+    while [ -n "$(squeue -h -j "$merge" -o %i 2> /dev/null)" ]; do sleep 0.1; done
+    t1=$(now_ns)
+    n=$(tail -n +2 "$T/slurm$r/sweep16/runs.csv" | grep -c .)
+    echo "Slurm 4 tasks + merge job:  $(secs "$t0" "$t1") s ($n runs merged)"
+done
