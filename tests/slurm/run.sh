@@ -93,5 +93,19 @@ merge=$($SB --dependency=afterok:$again experiments/slurm/sweep-merge.sbatch "$D
 wait_jobs "$again" "$merge"
 check "failed indices ($failed) resubmitted, merged: equals -j 1" '[ "$(state "$merge")" = COMPLETED ] && same_as_ref "$D"'
 
+# 4. TERM to the batch script (what --signal=B:TERM@N sends before the time limit): sweep stops cleanly and,
+#    the limit being near (a margin larger than the job's whole time makes it so), the task requeues itself
+#    and resumes
+D="$T/r/tiny"
+array=$($SB --export=ALL,SWEEP_SIGNAL_MARGIN=999999 --array=0-1 experiments/slurm/sweep-array.sbatch 2 $EXP --out "$T/r" $SET)
+wait_rows "$D/shards/0-of-2/runs.csv" 1
+scancel --signal=TERM --batch "${array}_0"
+wait_jobs "$array"
+restarts=$(scontrol show job "${array}_0" | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
+check "TERM near the time limit: task 0 requeued itself ($restarts restart) and completed" \
+    '[ "$restarts" = 1 ] && [ "$(state "${array}_0")" = COMPLETED ] && grep -q "requeueing" "$T"/slurm-"${array}"_0.out'
+./sweep merge -q "$D"
+check "requeued shard resumed: equals -j 1" 'same_as_ref "$D"'
+
 echo "slurm: $passes passed, $fails failed"
 [ $fails = 0 ]
