@@ -339,8 +339,9 @@ int cmd_run(int argc, char **argv) {
         rc = 0;
         goto done;
     }
+    /* runs finished in any results file (not with --fresh, which moves them all away, damaged ones included) */
     if ((o.shard && shard_parse(&sh, o.shard, getenv, err, sizeof err)) ||
-        (rc = shard_done_load(&done, dir, err, sizeof err)) != 0) {
+        (!o.fresh && (rc = shard_done_load(&done, dir, err, sizeof err)) != 0)) {
         fprintf(stderr, "sweep run: %s\n", err);
         rc = rc == -1 ? 1 : 2;
         goto done;
@@ -385,7 +386,7 @@ int cmd_run(int argc, char **argv) {
     int pending = 0, n_mine = 0;
     for (int k = 0; k < e.n_runs; k++)
         if ((!owner || owner[k] == sh.k) && ++n_mine && !store_has(st, e.runs[k].run_id) &&
-            (o.fresh || !shard_done_has(&done, e.runs[k].run_id))) {
+            !shard_done_has(&done, e.runs[k].run_id)) {
             order[pending].index = k;
             order[pending++].cost = run_cost(&e.runs[k], run_data_for(&data, e.runs[k].cfg.data));
         }

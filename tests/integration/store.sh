@@ -23,6 +23,9 @@ $SWEEP run -q -j 2 --out "$T/a" --set seeds=1 $EXP 2> "$T/err"; rc=$?
 check "open quote mid-file: exit 2" '[ $rc = 2 ]'
 check "open quote mid-file: one line naming runs.csv:2" '[ "$(wc -l < "$T/err")" = 1 ] && grep -q "tiny/runs.csv:2: unterminated quoted field" "$T/err"'
 check "open quote mid-file: runs.csv unchanged" 'cmp -s "$R" "$T/runs.bad"'
+cp -r "$T/a" "$T/f"
+$SWEEP run -q -j 2 --out "$T/f" --set seeds=1 --set epochs=1 --fresh $EXP; rc=$?
+check "--fresh moves a damaged runs.csv away and starts over" '[ $rc = 0 ] && cmp -s "$(ls "$T"/f/tiny/runs.csv.bak-* | head -n 1)" "$T/runs.bad"'
 cp "$T/runs.good" "$R"
 
 # curves.csv with lone CR line endings: read record by record, nothing lost
