@@ -210,16 +210,44 @@ static int merge_stamp_eq(merge_stamp a, merge_stamp b) {
     return a.size == b.size && a.mtime.tv_sec == b.mtime.tv_sec && a.mtime.tv_nsec == b.mtime.tv_nsec;
 }
 
+/* Visit each claim file of a shard directory: with remove, unlink it; else return 1 if a live process on this
+   node holds one (a run in flight: the shard is still being written). */
+static int merge_claims(const char *dir, int remove) {
+    char *claims;
+    struct dirent **names;
+    if (asprintf(&claims, "%s/.claims", dir) < 0) return 0;
+    int n = scandir(claims, &names, NULL, alphasort), live = 0;
+    for (int i = 0; i < n; i++) {
+        char *claim;
+        if (names[i]->d_name[0] != '.' && asprintf(&claim, "%s/%s", claims, names[i]->d_name) >= 0) {
+            if (remove) {
+                unlink(claim);
+            } else if (!live) {
+                int fd = open(claim, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+                live = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+                if (fd >= 0) close(fd);
+            }
+            free(claim);
+        }
+        free(names[i]);
+    }
+    if (n >= 0) free(names);
+    if (remove) rmdir(claims);
+    free(claims);
+    return live;
+}
+
 /* Remove a shard directory once its rows are in DIR: the results files first, then the store's lock and claims.
-   A shard still being written here (its lock held) or since we read it (stamps differ) is left alone: 1. */
+   A shard still being written on this node (a claim or its lock held) or since we read it (stamps differ) is left
+   alone: returns 1. */
 static int merge_remove_shard(const char *dir, const merge_stamp *read_at) {
     static const char *const files[] = {"runs.csv", "curves.csv", "curves.csv.tmp", ".lock"};
     char path[4200];
     if (strlen(dir) > 4000) return 1;                       /* cannot happen: merge_dir checks DIR's length */
     snprintf(path, sizeof path, "%s/.lock", dir);
     int lock = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
-        close(lock);
+    if ((lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) || merge_claims(dir, 0)) {
+        if (lock >= 0) close(lock);
         return 1;
     }
     for (int i = 0; i < 2; i++) {
@@ -235,19 +263,7 @@ static int merge_remove_shard(const char *dir, const merge_stamp *read_at) {
         if (i == 0) merge_crash_point("shard");
     }
     if (lock >= 0) close(lock);
-    snprintf(path, sizeof path, "%s/.claims", dir);
-    struct dirent **names;
-    int n = scandir(path, &names, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        char *claim;
-        if (names[i]->d_name[0] != '.' && asprintf(&claim, "%s/%s", path, names[i]->d_name) >= 0) {
-            unlink(claim);
-            free(claim);
-        }
-        free(names[i]);
-    }
-    if (n >= 0) free(names);
-    rmdir(path);
+    merge_claims(dir, 1);
     rmdir(dir);
     return 0;
 }

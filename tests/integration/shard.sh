@@ -81,6 +81,19 @@ sed -i '$d' "$D/shards/1-of-2/runs.csv"; cat "$T/dup" >> "$D/shards/1-of-2/runs.
 $SWEEP merge -q "$D"; rc=$?
 check "a duplicate differing only in timing is one run" '[ $rc = 0 ] && same_as_ref "$D"'
 
+# merge while a shard is still training (its claim held): what is finished is merged, the shard left in place
+D="$T/l/tiny"
+$SWEEP run -q -j 1 --shard 0/1 --out "$T/l" $EXP & pid=$!
+i=0; while [ $i -lt 600 ] && [ "$(rows "$D/shards/0-of-1/runs.csv")" -lt 1 ]; do sleep 0.05; i=$((i+1)); done
+sleep 0.1; kill -STOP $pid
+$SWEEP merge "$D" 2> "$T/live"; rc=$?
+n=$(rows "$D/runs.csv")
+kill -CONT $pid; wait $pid
+check "merge beside a live shard: $n runs merged, the shard left in place" \
+    '[ $rc = 0 ] && [ "$n" -ge 1 ] && [ -d "$D/shards/0-of-1" ] && grep -q "left in place" "$T/live"'
+$SWEEP merge -q "$D"; rc=$?
+check "merge after the shard finished: equals -j 1" '[ $rc = 0 ] && same_as_ref "$D"'
+
 # merge killed at each step, then rerun: the same result; in between, nothing lost or doubled for a reader
 for point in written curves runs shard; do
     D="$T/m-$point/tiny"
