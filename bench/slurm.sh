@@ -20,10 +20,17 @@ for r in $(seq "$REPEAT"); do
     t0=$(now_ns); "$SWEEP" run -q -j 2 --out "$T/local$r" $EXP; t1=$(now_ns)
     echo "local -j 2:                 $(secs "$t0" "$t1") s"
     t0=$(now_ns)
-    out=$(SBATCH_CPUS_PER_TASK=1 SBATCH_OUTPUT="$T/slurm-%A_%a.out" experiments/slurm/submit.sh $EXP 4 4 --out "$T/slurm$r")
+    out=$(SWEEP_SBATCH_ARGS="--cpus-per-task=1 --output=$T/slurm-%j.out" experiments/slurm/submit.sh $EXP 4 4 --out "$T/slurm$r")
     merge=$(echo "$out" | sed -n 's/.*, merge \([0-9]*\) into.*/\1/p')
     while [ -n "$(squeue -h -j "$merge" -o %i 2> /dev/null)" ]; do sleep 0.1; done
     t1=$(now_ns)
     n=$(tail -n +2 "$T/slurm$r/sweep16/runs.csv" | grep -c .)
     echo "Slurm 4 tasks + merge job:  $(secs "$t0" "$t1") s ($n runs merged)"
+    # where the time went, from Slurm's own records (1 s resolution)
+    array=$(echo "$out" | sed -n 's/^array \([0-9]*\).*/\1/p')
+    for j in "${array}_0" "${array}_1" "${array}_2" "${array}_3" "$merge"; do
+        scontrol show job "$j" | tr ' ' '\n' | sed -n 's/^\(StartTime\|EndTime\)=//p' | xargs -n 2 echo "$j"
+    done | while read -r j a b; do
+        echo "    $j: $(date -d "$a" +%T) to $(date -d "$b" +%T), $(( $(date -d "$b" +%s) - $(date -d "$a" +%s) )) s"
+    done
 done

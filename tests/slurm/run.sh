@@ -49,13 +49,18 @@ canon_runs "$T/ref/tiny/runs.csv" > "$T/ref_runs"; canon_curves "$T/ref/tiny/cur
 
 # 1. the submit script: a 4-task array, 2 at a time, then the merge job (afterok)
 start=$(date +%s.%N)
-SBATCH_CPUS_PER_TASK=1 SBATCH_OUTPUT="$T/slurm-%A_%a.out" \
+SWEEP_SBATCH_ARGS="--cpus-per-task=1 --output=$T/slurm-%j.out" \
     experiments/slurm/submit.sh $EXP 4 2 --out "$T/a" $SET > "$T/submit.txt" 2>&1
 array=$(sed -n 's/^array \([0-9]*\).*/\1/p' "$T/submit.txt"); merge=$(sed -n 's/.*, merge \([0-9]*\) into.*/\1/p' "$T/submit.txt")
 check "submit.sh: array and merge job ($(cat "$T/submit.txt"))" '[ -n "$array" ] && [ -n "$merge" ]'
 check "the array is throttled to 2 tasks" 'scontrol show job "$array" | grep -q "ArrayTaskThrottle=2"'
 wait_jobs "$array" "$merge"
 echo "     array of 4 + merge: $(echo "$(date +%s.%N) - $start" | bc) s"
+for k in 0 1 2 3; do
+    scontrol show job "${array}_$k" | tr ' ' '\n' | sed -n 's/^\(StartTime\|EndTime\)=//p' | xargs -n 2 echo
+done | while read -r a b; do echo "$(date -d "$a" +%s) $(date -d "$b" +%s)"; done > "$T/spans"
+most=$(awk '{ s[NR] = $1; e[NR] = $2 } END { for (i = 1; i <= NR; i++) { n = 0; for (j = 1; j <= NR; j++) n += s[j] <= s[i] && s[i] < e[j]; m = n > m ? n : m } print m + 0 }' "$T/spans")
+check "at most 2 tasks at once, and 2 did run at once ($most)" '[ "$most" = 2 ]'
 check "4 tasks and the merge completed" '[ "$(state "${array}_3")" = COMPLETED ] && [ "$(state "$merge")" = COMPLETED ]'
 check "array + merge equals -j 1 (timing aside)" 'same_as_ref "$T/a/tiny"'
 
