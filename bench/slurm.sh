@@ -1,7 +1,8 @@
 #!/bin/sh
 # The overhead of the path through Slurm: bench/sweep16.ini (16 runs) as 4 array tasks (1 CPU each, so 2 at
 # once on 2 cores, -j 1 inside each) plus the merge job on the one-node test cluster (tests/slurm/cluster.sh),
-# from submission to the merge's end, against `sweep run -j 2` on the same machine. Needs root, slurm-wlm and
+# from submission to the merge's end, against `sweep run -j 2` on the same machine and against the same 4
+# shards run locally 2 at a time (which separates Slurm's own cost from that of 4 processes and data loads). Needs root, slurm-wlm and
 # munge (prints "skipped" otherwise). Environment: SWEEP (default ./sweep), REPEAT (default 1).
 set -u
 cd "$(dirname "$0")/.."
@@ -19,6 +20,11 @@ EXP=bench/sweep16.ini
 for r in $(seq "$REPEAT"); do
     t0=$(now_ns); "$SWEEP" run -q -j 2 --out "$T/local$r" $EXP; t1=$(now_ns)
     echo "local -j 2:                 $(secs "$t0" "$t1") s"
+    # the same shape without Slurm: 4 shard processes, 2 at a time, -j 1 each, then merge
+    t0=$(now_ns)
+    printf '%s\n' 0 1 2 3 | xargs -P 2 -I K "$SWEEP" run -q -j 1 --shard K/4 --out "$T/shards$r" $EXP
+    "$SWEEP" merge -q "$T/shards$r/sweep16"; t1=$(now_ns)
+    echo "local 4 shards, 2 at once:  $(secs "$t0" "$t1") s"
     t0=$(now_ns)
     out=$(SWEEP_SBATCH_ARGS="--cpus-per-task=1 --output=$T/slurm-%j.out" experiments/slurm/submit.sh $EXP 4 4 --out "$T/slurm$r")
     merge=$(echo "$out" | sed -n 's/.*, merge \([0-9]*\) into.*/\1/p')

@@ -297,6 +297,16 @@ static int merge_set_init(merge_set *m, const char *name, const char **header, i
     return merge_grow(m);
 }
 
+/* The stamps of each source's runs.csv and curves.csv (stamps[2i], stamps[2i+1]) before they are read. */
+static void merge_stamp_sources(const merge_sources *src, merge_stamp *stamps) {
+    for (int i = 0; i < src->n; i++)
+        for (int k = 0; k < 2; k++) {
+            char p[4200];
+            snprintf(p, sizeof p, "%s/%s", src->dirs[i], k ? "curves.csv" : "runs.csv");
+            stamps[2 * i + k] = merge_stamp_of(p);
+        }
+}
+
 /* Write both merged files and rename them into place, curves first. */
 static int merge_commit(const char *dir, const merge_set *runs, const merge_set *curves, char *err, size_t errlen) {
     char *tmp[2] = {NULL, NULL}, *dst[2] = {NULL, NULL};
@@ -339,13 +349,9 @@ static int merge_dir(const char *dir, int quiet, char *err, size_t errlen) {
     if (!runs_header) return snprintf(err, errlen, "out of memory"), -1;
     results_runs_header(runs_header);
     struct stat st;
-    if (strlen(dir) > 3000) {
-        snprintf(err, errlen, "%.60s...: path longer than 3000 characters", dir);
-        rc = -2;
-        goto done;
-    }
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a results directory", dir);
+    if (strlen(dir) > 3000 || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%.3000s: %s", dir, strlen(dir) > 3000 ? "path longer than 3000 characters"
+                                                                       : "not a results directory");
         rc = -2;
         goto done;
     }
@@ -367,12 +373,7 @@ static int merge_dir(const char *dir, int quiet, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    for (int i = 0; i < src.n; i++)
-        for (int k = 0; k < 2; k++) {
-            char p[4200];
-            snprintf(p, sizeof p, "%s/%s", src.dirs[i], k ? "curves.csv" : "runs.csv");
-            stamps[2 * i + k] = merge_stamp_of(p);
-        }
+    merge_stamp_sources(&src, stamps);
     if ((rc = merge_read(&runs, &src, paths)) != 0 || (rc = merge_read(&curves, &src, paths + src.n)) != 0) goto done;
     rc = -1;
     if (src.n == 1) {
