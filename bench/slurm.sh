@@ -17,20 +17,24 @@ slurm_start "$T/cluster" || { echo "bench/slurm.sh: the cluster did not start: $
 now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 EXP=bench/sweep16.ini
-for r in $(seq "$REPEAT"); do
-    t0=$(now_ns); "$SWEEP" run -q -j 2 --out "$T/local$r" $EXP; t1=$(now_ns)
+local_j2() {
+    t0=$(now_ns); "$SWEEP" run -q -j 2 --out "$T/local$1" $EXP; t1=$(now_ns)
     echo "local -j 2:                 $(secs "$t0" "$t1") s"
-    # the same shape without Slurm: 4 shard processes, 2 at a time, -j 1 each, then merge
+}
+# the same shape as the array without Slurm: 4 shard processes, 2 at a time, -j 1 each, then merge
+local_shards() {
     t0=$(now_ns)
-    printf '%s\n' 0 1 2 3 | xargs -P 2 -I K "$SWEEP" run -q -j 1 --shard K/4 --out "$T/shards$r" $EXP
-    "$SWEEP" merge -q "$T/shards$r/sweep16"; t1=$(now_ns)
+    printf '%s\n' 0 1 2 3 | xargs -P 2 -I K "$SWEEP" run -q -j 1 --shard K/4 --out "$T/shards$1" $EXP
+    "$SWEEP" merge -q "$T/shards$1/sweep16"; t1=$(now_ns)
     echo "local 4 shards, 2 at once:  $(secs "$t0" "$t1") s"
+}
+through_slurm() {
     t0=$(now_ns)
-    out=$(SWEEP_SBATCH_ARGS="--cpus-per-task=1 --output=$T/slurm-%j.out" experiments/slurm/submit.sh $EXP 4 4 --out "$T/slurm$r")
+    out=$(SWEEP_SBATCH_ARGS="--cpus-per-task=1 --output=$T/slurm-%j.out" experiments/slurm/submit.sh $EXP 4 4 --out "$T/slurm$1")
     merge=$(echo "$out" | sed -n 's/.*, merge \([0-9]*\) into.*/\1/p')
     while [ -n "$(squeue -h -j "$merge" -o %i 2> /dev/null)" ]; do sleep 0.1; done
     t1=$(now_ns)
-    n=$(tail -n +2 "$T/slurm$r/sweep16/runs.csv" | grep -c .)
+    n=$(tail -n +2 "$T/slurm$1/sweep16/runs.csv" | grep -c .)
     echo "Slurm 4 tasks + merge job:  $(secs "$t0" "$t1") s ($n runs merged)"
     # where the time went, from Slurm's own records (1 s resolution)
     array=$(echo "$out" | sed -n 's/^array \([0-9]*\).*/\1/p')
@@ -39,4 +43,10 @@ for r in $(seq "$REPEAT"); do
     done | while read -r j a b; do
         echo "    $j: $(date -d "$a" +%T) to $(date -d "$b" +%T), $(( $(date -d "$b" +%s) - $(date -d "$a" +%s) )) s"
     done
+}
+# the order alternates, so that a machine getting busier or quieter does not favour one path
+for r in $(seq "$REPEAT"); do
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ $((r % 2)) = 1 ]; then local_j2 "$r"; local_shards "$r"; through_slurm "$r"
+    else through_slurm "$r"; local_shards "$r"; local_j2 "$r"; fi
 done
