@@ -215,3 +215,50 @@ Test(store, results_files_are_not_followed_through_symlinks) {
     rc = store_open(&s, dir, runs_header, N_RUNS_COLS, curves_header, N_CURVES_COLS, 0, err, sizeof err);
     cr_assert_eq(rc, -2, "rc %d: %s", rc, err);
 }
+
+/* ---------- store_read_rows: another writer's file, read without locks ---------- */
+
+typedef struct {
+    char ids[8][32];
+    long lines[8];
+    int n;
+} seen_rows;
+
+static int collect(const char *const *fields, int n, long line, void *ctx) {
+    seen_rows *s = ctx;
+    cr_assert_eq(n, N_RUNS_COLS);
+    if (s->n < 8) {
+        snprintf(s->ids[s->n], sizeof s->ids[0], "%s", fields[0]);
+        s->lines[s->n++] = line;
+    }
+    return 0;
+}
+
+Test(store, read_rows_skips_a_torn_tail_and_refuses_damage) {
+    char dir[256], runs[512], err[512] = "";
+    make_dir(dir, sizeof dir);
+    store *s = open_store(dir);
+    cr_assert_eq(append_run(s, "00000000000000a1"), 0);
+    cr_assert_eq(append_run(s, "00000000000000b2"), 0);
+    store_close(s);
+    file_path(runs, sizeof runs, dir, "runs.csv");
+    append_text(runs, "00000000000000c3,ok,\"25");          /* a writer mid-append */
+    seen_rows seen = {0};
+    cr_assert_eq(store_read_rows(runs, runs_header, N_RUNS_COLS, collect, &seen, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(seen.n, 2);
+    cr_assert_str_eq(seen.ids[1], "00000000000000b2");
+    cr_assert_eq(seen.lines[1], 3);
+
+    append_text(runs, "6\"\n00000000000000d4,ok,\"1\n00000000000000e5,ok,1\n");   /* an open quote mid-file */
+    memset(&seen, 0, sizeof seen);
+    cr_assert_eq(store_read_rows(runs, runs_header, N_RUNS_COLS, collect, &seen, err, sizeof err), -2);
+    char want[600];
+    snprintf(want, sizeof want, "%s:5:", runs);
+    cr_assert(strstr(err, want) == err, "err '%s' should start with '%s'", err, want);
+
+    char missing[512];
+    file_path(missing, sizeof missing, dir, "nonesuch.csv");
+    memset(&seen, 0, sizeof seen);
+    cr_assert_eq(store_read_rows(missing, runs_header, N_RUNS_COLS, collect, &seen, err, sizeof err), 0);
+    cr_assert_eq(seen.n, 0, "a missing file has no rows");
+}
