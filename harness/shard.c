@@ -33,7 +33,8 @@ static int shard_from_env(shard_spec *out, long fixed_n, char *(*env)(const char
     if (id) {
         k = shard_number(id, SHARD_MAX);
         n = fixed_n ? fixed_n : shard_number(count, SHARD_MAX);
-        if (!fixed_n && k >= 0) k -= min ? shard_number(min, SHARD_MAX) : 0;
+        long first = fixed_n || !min ? 0 : shard_number(min, SHARD_MAX);
+        k = k < 0 || first < 0 ? -1 : k - first;
         source = fixed_n ? "SLURM_ARRAY_TASK_ID" : "SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT";
     } else if (procid) {
         k = shard_number(procid, SHARD_MAX);

@@ -51,6 +51,8 @@ Test(shard, auto_from_an_array_task_counts_from_its_min_index) {
     cr_assert_eq(s.n, 4);
     const char *const gap[] = {"SLURM_ARRAY_TASK_ID=9", "SLURM_ARRAY_TASK_COUNT=2", "SLURM_ARRAY_TASK_MIN=0", NULL};
     parse_bad("auto", gap, "contiguous");
+    const char *const bad_min[] = {"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=2", "SLURM_ARRAY_TASK_MIN=x", NULL};
+    parse_bad("auto", bad_min, "shard -1 of 2");
 }
 
 Test(shard, auto_n_keeps_the_index_when_resubmitted_alone) {
