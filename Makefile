@@ -17,7 +17,7 @@ UNIT_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
 
 TUTORIAL := rate_table combinations batch_size network_size output_dropout eval_mode convergence ensemble
 
-.PHONY: all deps run test unit integration ci-check bench reproduce clean test-asan fuzz
+.PHONY: all deps deps-all run test unit integration test-slurm ci-check bench reproduce clean test-asan fuzz
 
 all: sweep
 
@@ -38,6 +38,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.c $(HARNESS_OBJ) $(MODELS
 
 deps:
 	@sh .ci/install-deps
+
+# make test also installs the packages of the optional suites (each says "skipped" where they are missing).
+deps-all:
+	@sh .ci/install-deps --all
 
 # The main job: the tutorial's rate table, trained and reported. It trains into build/results (results/
 # holds the committed reproduction); interrupted, it resumes where it stopped.
@@ -61,7 +65,11 @@ ci-check: deps sweep
 	    ./sweep run -q --out build/ci-results experiments/ci.ini && \
 	    ./sweep check --baseline tests/baseline/ci.csv build/ci-results/ci --junit build/ci-check.xml'
 
-test: unit ci-check integration
+# Shards on a real one-node Slurm started in a temp dir (root, slurm-wlm, munge); "skipped" without them.
+test-slurm: deps sweep
+	@sh tests/run_suite.sh slurm sh tests/slurm/run.sh
+
+test: deps-all unit ci-check test-slurm integration
 	@echo "make test: every suite passed (full output in build/test-logs/)"
 
 # Unit and integration tests built with clang under AddressSanitizer and UndefinedBehaviorSanitizer

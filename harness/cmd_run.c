@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "results.h"
+#include "shard.h"
 #include "store.h"
 #include "table.h"
 
@@ -30,7 +31,8 @@ static void run_on_signal(int sig) {
 
 typedef struct {
     int jobs, dry_run, fresh, quiet, tail_threads;
-    const char *out, *path;
+    const char *out, *path, *shard;
+    int shards;             /* --dry-run --shards N: print the array range for N shards */
     char **sets;
     int n_sets;
 } run_options;
@@ -81,6 +83,10 @@ static void run_usage(FILE *f) {
                "                    memory estimate; train nothing\n"
                "  --out DIR         results root (default: results)\n"
                "  --fresh           start over; the old files are kept as .bak-DATE backups\n"
+               "  --shard K/N       train only shard K (0..N-1) of N, into OUT/<name>/shards/K-of-N/, skipping runs\n"
+               "                    finished in any results file of the experiment; 'auto' takes K/N from Slurm\n"
+               "                    (array task or srun task), 'auto/N' K alone; fold with 'sweep merge'\n"
+               "  --shards N        with --dry-run: print the job array range for N shards (e.g. 0-3)\n"
                "  --tail-threads    when one run is left, let it use every core (faster tails, but its results\n"
                "                    then differ from a -j 1 run in the last bits: off by default)\n"
                "  -q                no progress output\n"
@@ -122,6 +128,16 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
                 fprintf(stderr, "sweep run: '%s' is not a number of jobs\n", a);
                 return 2;
             }
+        } else if (!strcmp(a, "--shard") && has_next) o->shard = argv[++i];
+        else if (!strncmp(a, "--shard=", 8)) o->shard = a + 8;
+        else if (!strcmp(a, "--shards") && has_next) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 1 || n > 1000000) {
+                fprintf(stderr, "sweep run: --shards: '%s' is not a number of shards (1..1000000)\n", argv[i]);
+                return 2;
+            }
+            o->shards = (int)n;
         } else if (!strcmp(a, "--set") && has_next) o->sets[o->n_sets++] = argv[++i];
         else if (!strncmp(a, "--set=", 6)) o->sets[o->n_sets++] = (char *)a + 6;
         else if (!strcmp(a, "--out") && has_next) o->out = argv[++i];
@@ -136,6 +152,11 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
     }
     if (!o->path) {
         fprintf(stderr, "sweep run: no experiment file given (see sweep run --help)\n");
+        return 2;
+    }
+    if ((o->shards && !o->dry_run) || (o->shard && o->fresh)) {
+        fprintf(stderr, "sweep run: %s\n", o->shards ? "--shards N goes with --dry-run (it prints the array range)"
+                                                      : "--fresh starts the whole directory over: not with --shard");
         return 2;
     }
     return 0;
@@ -249,20 +270,42 @@ static void run_data_free(run_data *d) {
     for (int i = 0; i < d->n; i++) data_bundle_free(&d->sets[i]);
 }
 
-static void run_dry(const experiment *e, const int *varies, const char *dir, const char *memline) {
-    idset done;
-    char err[512], desc[1024];
-    if (idset_init(&done, 16) == 0 && plan_read_done(&done, dir, err, sizeof err)) idset_free(&done);
-    int n_done = 0;
+/* Shard owner of every run of e (shard.c's partition over run_cost), malloc'd; NULL out of memory. */
+static int *run_partition(const experiment *e, const run_data *data, int n_shards) {
+    double *cost = malloc((size_t)e->n_runs * sizeof *cost);
+    const char **ids = malloc((size_t)e->n_runs * sizeof *ids);
+    int *owner = malloc((size_t)e->n_runs * sizeof *owner);
+    for (int k = 0; cost && ids && k < e->n_runs; k++) {
+        cost[k] = run_cost(&e->runs[k], run_data_for(data, e->runs[k].cfg.data));
+        ids[k] = e->runs[k].run_id;
+    }
+    if (!cost || !ids || !owner || shard_partition(cost, ids, e->n_runs, n_shards, owner) != 0) {
+        free(owner);
+        owner = NULL;
+    }
+    free(cost);
+    free(ids);
+    return owner;
+}
+
+/* List the runs (of shard k only, when owner is given) and whether each is done in any results file. */
+static void run_dry(const experiment *e, const int *varies, const char *dir, const shard_done *done,
+                    const int *owner, shard_spec sh, const char *memline) {
+    char desc[1024];
+    int n_done = 0, n_mine = 0;
     for (int k = 0; k < e->n_runs; k++) {
-        int is_done = idset_has(&done, e->runs[k].run_id);
+        if (owner && owner[k] != sh.k) continue;
+        int is_done = shard_done_has(done, e->runs[k].run_id);
         n_done += is_done;
+        n_mine++;
         run_describe(e, &e->runs[k], varies, desc, sizeof desc);
         printf("%s  %-7s %s\n", e->runs[k].run_id, is_done ? "done" : "pending", desc);
     }
-    printf("%s: %d runs, %d done, %d to train; results in %s\n%s\n", e->name, e->n_runs, n_done, e->n_runs - n_done,
-           dir, memline);
-    idset_free(&done);
+    if (owner) printf("%s: shard %d of %d: %d of the %d runs, %d done, %d to train; results in %s/shards/%d-of-%d\n",
+                      e->name, sh.k, sh.n, n_mine, e->n_runs, n_done, n_mine - n_done, dir, sh.k, sh.n);
+    else printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, e->n_runs - n_done,
+                dir);
+    printf("%s\n", memline);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -293,7 +336,7 @@ int cmd_run(int argc, char **argv) {
             varies[i] = strcmp(a, b) != 0;
         }
     }
-    char dir[4096], memline[512] = "";
+    char dir[4096], store_dir[4200], memline[512] = "";
     int dir_len = snprintf(dir, sizeof dir, "%s/%s", o.out, e.name);
     if (dir_len < 0 || (size_t)dir_len >= sizeof dir) {
         fprintf(stderr, "sweep run: --out: path too long (%zu characters with the experiment's name; at most %zu)\n",
@@ -305,42 +348,74 @@ int cmd_run(int argc, char **argv) {
         free(o.sets);
         return rc;
     }
-    if (o.dry_run) {
-        run_dry(&e, varies, dir, memline);
-        experiment_free(&e);
-        free(o.sets);
-        return 0;
-    }
     rc = 1;
     run_data data;
     memset(&data, 0, sizeof data);
     store *st = NULL;
     run_order *order = NULL;
+    shard_spec sh = {0, 0};
+    shard_done done = {0};
+    int *owner = NULL;
+    if (o.shards) {                                         /* shards beyond the run count would be empty */
+        printf("0-%d\n", (o.shards < e.n_runs ? o.shards : e.n_runs) - 1);
+        rc = 0;
+        goto done;
+    }
+    /* runs finished in any results file (not with --fresh, which moves them all away, damaged ones included) */
+    if ((o.shard && shard_parse(&sh, o.shard, getenv, err, sizeof err)) ||
+        (!o.fresh && (rc = shard_done_load(&done, dir, err, sizeof err)) != 0)) {
+        fprintf(stderr, "sweep run: %s\n", err);
+        rc = rc == -1 ? 1 : 2;
+        goto done;
+    }
+    rc = 1;
+    if (o.dry_run && !sh.n) {
+        run_dry(&e, varies, dir, &done, NULL, sh, memline);
+        rc = 0;
+        goto done;
+    }
     if (run_data_load(&data, &e, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
+        goto done;
+    }
+    if (sh.n && !(owner = run_partition(&e, &data, sh.n))) {
+        fprintf(stderr, "sweep run: out of memory\n");
+        goto done;
+    }
+    if (o.dry_run) {
+        run_dry(&e, varies, dir, &done, owner, sh, memline);
+        rc = 0;
+        goto done;
+    }
+    snprintf(store_dir, sizeof store_dir, "%s", dir);
+    if (sh.n && shard_dir(store_dir, sizeof store_dir, dir, sh) != 0) {
+        fprintf(stderr, "sweep run: %s: path too long\n", dir);
         goto done;
     }
     int nruns = results_runs_ncols(), ncurve;
     const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
     results_runs_header(runs_header);
     const char *const *curves_header = results_curves_header(&ncurve);
-    int open_rc = store_open(&st, dir, runs_header, nruns, curves_header, ncurve, o.fresh, err, sizeof err);
+    int open_rc = store_open(&st, store_dir, runs_header, nruns, curves_header, ncurve,
+                             (o.fresh ? STORE_FRESH : 0) | (sh.n ? STORE_SINGLE_WRITER : 0), err, sizeof err);
     free(runs_header);
     if (open_rc) {
         fprintf(stderr, "sweep run: %s\n", err);
+        if (open_rc == -2) rc = 2;           /* a damaged results file: bad input, nothing was changed */
         goto done;
     }
     order = calloc((size_t)e.n_runs, sizeof *order);
-    int pending = 0;
+    int pending = 0, n_mine = 0;
     for (int k = 0; k < e.n_runs; k++)
-        if (!store_has(st, e.runs[k].run_id)) {
+        if ((!owner || owner[k] == sh.k) && ++n_mine && !store_has(st, e.runs[k].run_id) &&
+            !shard_done_has(&done, e.runs[k].run_id)) {
             order[pending].index = k;
             order[pending++].cost = run_cost(&e.runs[k], run_data_for(&data, e.runs[k].cfg.data));
         }
     qsort(order, (size_t)pending, sizeof *order, run_order_cmp);
     if (!o.quiet)
         fprintf(stderr, "sweep run: %s: %d runs, %d already done, %d to train on %d threads; results in %s\n", e.name,
-                e.n_runs, e.n_runs - pending, pending, o.jobs < pending || !pending ? o.jobs : pending, dir);
+                n_mine, n_mine - pending, pending, o.jobs < pending || !pending ? o.jobs : pending, store_dir);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = run_on_signal;
@@ -388,7 +463,7 @@ int cmd_run(int argc, char **argv) {
         fprintf(stderr, "sweep run: %s\n", first_err);
     } else if (run_interrupted) {
         fprintf(stderr, "sweep run: interrupted: %d of %d runs are in %s/runs.csv; resume with: %s", total_done,
-                e.n_runs, dir, program_invocation_name);
+                n_mine, store_dir, program_invocation_name);
         for (int i = 0; i < argc; i++)
             if (strcmp(argv[i], "--fresh")) fprintf(stderr, " %s", argv[i]);
         fputc('\n', stderr);
@@ -399,12 +474,14 @@ int cmd_run(int argc, char **argv) {
         if (!o.quiet)
             fprintf(stderr, "sweep run: %s: %d runs trained%s, %d diverged, %.1fs, peak memory %.0f MB; %d rows in %s/runs.csv\n",
                     e.name, prog.done, skipped ? " (others were being trained by another process)" : "", prog.failed,
-                    omp_get_wtime() - prog.start, ru.ru_maxrss / 1024.0, total_done, dir);
+                    omp_get_wtime() - prog.start, ru.ru_maxrss / 1024.0, total_done, store_dir);
         rc = 0;
     }
 done:
     store_close(st);
     free(order);
+    free(owner);
+    shard_done_free(&done);
     run_data_free(&data);
     experiment_free(&e);
     free(o.sets);

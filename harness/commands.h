@@ -7,5 +7,6 @@ int cmd_train(int argc, char **argv);   /* harness/cmd_train.c: train one model,
 int cmd_run(int argc, char **argv);     /* harness/cmd_run.c: run an experiment file */
 int cmd_report(int argc, char **argv);  /* harness/report.c: tables, verdicts and plots from results */
 int cmd_check(int argc, char **argv);   /* harness/check.c: CI accuracy gate against a baseline */
+int cmd_merge(int argc, char **argv);   /* harness/cmd_merge.c: fold shard results into the directory's files */
 
 #endif

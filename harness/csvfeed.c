@@ -34,7 +34,7 @@ static void feed_record(int c, void *data) {
 }
 
 static int is_blank_line(const char *s, size_t n) {
-    return (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
+    return (n == 1 && (s[0] == '\n' || s[0] == '\r')) || (n == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
 int csvfeed_init(csvfeed *f, unsigned char options, long first_line, csvfeed_record_fn fn, void *ctx) {
@@ -45,10 +45,23 @@ int csvfeed_init(csvfeed *f, unsigned char options, long first_line, csvfeed_rec
     return csv_init(&f->parser, options) != 0 ? -1 : 0;
 }
 
+/* The next physical line of buf[pos, len): up to and including its terminator, which is "\n", "\r\n" or a lone
+   "\r" (libcsv ends a record at each). Returns its length; *terminated says whether it has a terminator. */
+static size_t next_line(const char *buf, size_t pos, size_t len, int *terminated) {
+    for (size_t i = pos; i < len; i++) {
+        if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 == len || buf[i + 1] != '\n'))) {
+            *terminated = 1;
+            return i + 1 - pos;
+        }
+    }
+    *terminated = 0;
+    return len - pos;
+}
+
 int csvfeed_feed(csvfeed *f, const char *buf, size_t len) {
     for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
+        int nl;
+        size_t n = next_line(buf, pos, len, &nl);
         if (!f->in_record && !is_blank_line(buf + pos, n)) {
             f->in_record = 1;
             f->rec_start = pos;

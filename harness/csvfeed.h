@@ -1,5 +1,6 @@
 /* csvfeed: a buffer fed to libcsv one physical line at a time, so that every record knows the line it starts on
-   and its raw byte range (a quoted field may span lines). Internal to the harness (table.c, store_repair.c). */
+   and its raw byte range (a quoted field may span lines). A line ends at "\n", "\r\n" or a lone "\r", as a
+   record does in libcsv, so a record never shares a line with another. Internal to the harness (table.c, store_repair.c). */
 #ifndef SWEEP_CSVFEED_H
 #define SWEEP_CSVFEED_H
 #include <csv.h>

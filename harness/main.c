@@ -14,6 +14,7 @@ static const command commands[] = {
     {"run", cmd_run, "run every configuration of an experiment file in parallel, results to CSV"},
     {"report", cmd_report, "tables, verdicts on the tutorial's claims, and plots from results"},
     {"check", cmd_check, "CI gate: compare results against a baseline with tolerances"},
+    {"merge", cmd_merge, "fold the shard files of 'sweep run --shard K/N' into the results directory"},
 };
 
 static void usage(FILE *f) {
@@ -34,6 +35,6 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "sweep: unknown command '%s'; commands are train, run, report, check (see sweep --help)\n", argv[1]);
+    fprintf(stderr, "sweep: unknown command '%s'; commands are train, run, report, check, merge (see sweep --help)\n", argv[1]);
     return 2;
 }

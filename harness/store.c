@@ -87,6 +87,21 @@ void store_fsync_dir(const char *dir) {
     if (fd >= 0) { fsync(fd); close(fd); }
 }
 
+int store_open_regular(const char *path, int flags, int *bad, char *err, size_t errlen) {
+    /* O_NONBLOCK: a FIFO in a file's place must not hang the open; it is refused just below. */
+    int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    struct stat st;
+    if (fd < 0 && errno != ELOOP && errno != EISDIR && errno != ENXIO)
+        return store_fail(err, errlen, "%s: %s", path, strerror(errno));
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) close(fd);
+        *bad = 1;
+        return store_fail(err, errlen, "%s: not a regular file (a symbolic link, directory or device); results "
+                          "files are never followed through links", path);
+    }
+    return fd;
+}
+
 /* ---------- local helpers ---------- */
 
 static char *path_join(const char *dir, const char *name) {
@@ -110,10 +125,11 @@ static int mkdir_p(const char *dir) {
 
 /* Open dir/.lock and flock it (LOCK_EX or LOCK_SH). Returns the fd (close it to unlock) or -1 with err. */
 static int lock_dir(store *s, int how, char *err, size_t errlen) {
-    int fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return store_fail(err, errlen, "%s: %s", s->lock_path, strerror(errno));
+    int fd = store_open_regular(s->lock_path, O_RDWR | O_CREAT, &s->bad_input, err, errlen);
+    if (fd < 0) return -1;
     while (flock(fd, how) != 0) {
         if (errno == EINTR) continue;
+        if (s->single_writer && (errno == ENOSYS || errno == EOPNOTSUPP || errno == ENOLCK)) break;
         store_fail(err, errlen, "%s: flock: %s", s->lock_path, strerror(errno));
         close(fd);
         return -1;
@@ -141,7 +157,7 @@ static int index_of(const char *const *v, int n, const char *name) {
 }
 
 int store_open(store **out, const char *dir, const char *const *runs_header, int n_runs_cols,
-               const char *const *curves_header, int n_curves_cols, int fresh, char *err, size_t errlen) {
+               const char *const *curves_header, int n_curves_cols, int flags, char *err, size_t errlen) {
     *out = NULL;
     if (n_runs_cols < 1 || n_curves_cols < 1) return store_fail(err, errlen, "%s: store needs column headers", dir);
     int runs_id = index_of(runs_header, n_runs_cols, "run_id");
@@ -156,6 +172,7 @@ int store_open(store **out, const char *dir, const char *const *runs_header, int
     s->runs_id_col = runs_id;
     s->curves_id_col = curves_id;
     s->runs_line = 1;
+    s->single_writer = (flags & STORE_SINGLE_WRITER) != 0;
     s->dir = strdup(dir);
     s->runs_path = path_join(dir, "runs.csv");
     s->curves_path = path_join(dir, "curves.csv");
@@ -174,19 +191,27 @@ int store_open(store **out, const char *dir, const char *const *runs_header, int
         return -1;
     }
     int lock = lock_dir(s, LOCK_EX, err, errlen);
-    if (lock < 0) { store_close(s); return -1; }
-    int rc = fresh ? store_backup_existing(s, err, errlen) : 0;
+    if (lock < 0) {
+        int bad = s->bad_input;
+        store_close(s);
+        return bad ? -2 : -1;
+    }
+    int rc = flags & STORE_FRESH ? store_backup_existing(s, err, errlen) : 0;
     for (int i = 0; rc == 0 && i < 2; i++) {
         const char *path = i ? s->curves_path : s->runs_path;
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) rc = store_fail(err, errlen, "%s: %s", path, strerror(errno));
+        int fd = store_open_regular(path, O_RDWR | O_CREAT, &s->bad_input, err, errlen);
+        if (fd < 0) rc = -1;
         else close(fd);
     }
     if (rc == 0) rc = store_refresh_runs(s, 1, err, errlen);
     if (rc == 0) rc = store_sweep_curves(s, err, errlen);
     if (rc == 0) store_fsync_dir(dir);
     close(lock);
-    if (rc != 0) { store_close(s); return -1; }
+    if (rc != 0) {
+        rc = s->bad_input ? -2 : -1;
+        store_close(s);
+        return rc;
+    }
     *out = s;
     return 0;
 }
@@ -244,10 +269,10 @@ static store_claim_slot *find_claim(store *s, const char *run_id) {
    *stale is set when the file was already there unlocked: its last holder died without releasing. */
 static int lock_claim_file(const char *path, int *stale, char *err, size_t errlen) {
     for (;;) {
-        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         *stale = 0;
         if (fd < 0 && errno == EEXIST) {
-            fd = open(path, O_RDWR | O_CLOEXEC);
+            fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0 && errno == ENOENT) continue;        /* released meanwhile */
             *stale = 1;
         }
@@ -341,9 +366,9 @@ static char *format_block(const char *const *const *rows, int n_rows, int n_cols
     return block;
 }
 
-static int append_file(const char *path, const char *buf, size_t len, char *err, size_t errlen) {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0) return store_fail(err, errlen, "%s: %s", path, strerror(errno));
+static int append_file(store *s, const char *path, const char *buf, size_t len, char *err, size_t errlen) {
+    int fd = store_open_regular(path, O_WRONLY | O_APPEND, &s->bad_input, err, errlen);
+    if (fd < 0) return -1;
     int rc = store_write_all(fd, buf, len) == 0 && fsync(fd) == 0
                  ? 0
                  : store_fail(err, errlen, "%s: append: %s", path, strerror(errno));
@@ -378,8 +403,8 @@ int store_append(store *s, const char *const *run_row, const char *const *const 
         if ((rc = store_sweep_curves(s, err, errlen)) != 0) goto done;
         if (c) c->stale = 0;
     }
-    if (curves_len && (rc = append_file(s->curves_path, curves, curves_len, err, errlen)) != 0) goto done;
-    if ((rc = append_file(s->runs_path, runs, runs_len, err, errlen)) != 0) goto done;
+    if (curves_len && (rc = append_file(s, s->curves_path, curves, curves_len, err, errlen)) != 0) goto done;
+    if ((rc = append_file(s, s->runs_path, runs, runs_len, err, errlen)) != 0) goto done;
     if (store_idset_add(&s->ids, run_id) != 0) { rc = store_fail(err, errlen, "out of memory"); goto done; }
     s->n_rows++;
     s->runs_seen += (off_t)runs_len;

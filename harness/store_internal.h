@@ -33,6 +33,8 @@ struct store {
     long runs_line;                         /* line number at runs_seen */
     store_claim_slot *claims;               /* (n_claims) held by this process */
     int n_claims, cap_claims;
+    int bad_input;                          /* the last failure was a file's content or type, not the system */
+    int single_writer;                      /* STORE_SINGLE_WRITER: no flock is fine */
 };
 
 /* ---- store.c ---- */
@@ -47,6 +49,9 @@ int store_idset_add(store_idset *set, const char *id);
 void store_idset_free(store_idset *set);
 /* write(2) all n bytes, retrying on EINTR: 0 or -1 (errno set). */
 int store_write_all(int fd, const char *buf, size_t n);
+/* open(2) path with flags (plus O_NOFOLLOW, O_CLOEXEC; mode 0644 on create) and check it is a regular file:
+   the fd, or -1 with err (*bad set when path is a symbolic link, directory, device or FIFO). */
+int store_open_regular(const char *path, int flags, int *bad, char *err, size_t errlen);
 /* fsync a directory so that a rename or create in it is durable; best effort. */
 void store_fsync_dir(const char *dir);
 

@@ -16,7 +16,7 @@ printf '#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n
 if ! command -v "$CC_ASAN" > /dev/null 2>&1 ||
    ! "$CC_ASAN" $SAN -fopenmp -o "$probe/p" "$probe/p.c" > /dev/null 2>&1 || ! "$probe/p"; then
     echo "test-asan: skipped ($CC_ASAN with -fsanitize=address,undefined and -fopenmp not available;" \
-         "sh .ci/install-deps installs clang, libclang-rt-14-dev, libomp-14-dev)"
+         "sh .ci/install-deps --all installs clang, libclang-rt-14-dev, libomp-14-dev)"
     exit 0
 fi
 

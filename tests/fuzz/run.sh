@@ -21,7 +21,7 @@ printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(con
     > "$probe/p.c"
 if ! command -v "$CC_FUZZ" > /dev/null 2>&1 ||
    ! "$CC_FUZZ" -fsanitize=fuzzer,address -fopenmp -o "$probe/p" "$probe/p.c" > /dev/null 2>&1; then
-    echo "fuzz: skipped ($CC_FUZZ with -fsanitize=fuzzer not available; sh .ci/install-deps installs clang," \
+    echo "fuzz: skipped ($CC_FUZZ with -fsanitize=fuzzer not available; sh .ci/install-deps --all installs clang," \
          "libclang-rt-14-dev, libomp-14-dev)"
     exit 0
 fi

@@ -120,14 +120,15 @@ Test(store, header_mismatch_names_file_and_column) {
     store_close(open_store(dir, 0));
     const char *other[N_RUNS_COLS] = {"run_id", "state", "hidden"};
     store *s = NULL;
-    cr_assert_eq(store_open(&s, dir, other, N_RUNS_COLS, curves_header, N_CURVES_COLS, 0, err, sizeof err), -1);
+    cr_assert_eq(store_open(&s, dir, other, N_RUNS_COLS, curves_header, N_CURVES_COLS, 0, err, sizeof err), -2,
+                 "a file's content is bad input (-2)");
     cr_assert_null(s);
     file_path(runs, sizeof runs, dir, "runs.csv");
     cr_assert(strstr(err, runs) == err, "err was: %s", err);
     cr_assert(strstr(err, "'status'") && strstr(err, "'state'"), "err was: %s", err);
 
     const char *longer[] = {"run_id", "status", "hidden", "seed"};
-    cr_assert_eq(store_open(&s, dir, longer, 4, curves_header, N_CURVES_COLS, 0, err, sizeof err), -1);
+    cr_assert_eq(store_open(&s, dir, longer, 4, curves_header, N_CURVES_COLS, 0, err, sizeof err), -2);
     cr_assert(strstr(err, "'seed'"), "err was: %s", err);
 }
 
