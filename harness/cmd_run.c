@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ckpt.h"
 #include "commands.h"
 #include "experiment.h"
 #include "progress.h"
@@ -26,6 +27,7 @@ static void run_on_signal(int sig) {
 
 typedef struct {
     int jobs, dry_run, fresh, quiet, tail_threads;
+    double ckpt_every;
     const char *out, *path;
     char **sets;
     int n_sets;
@@ -35,6 +37,8 @@ typedef struct {
 typedef struct {
     int tail_threads, jobs, total;
     int started, finished;
+    const char *dir;       /* the results directory, for checkpoints */
+    double ckpt_every;     /* --checkpoint-every */
 } run_shared;
 
 typedef struct {
@@ -76,6 +80,9 @@ static void run_usage(FILE *f) {
                "  --dry-run         list the runs and whether each is done; train nothing\n"
                "  --out DIR         results root (default: results)\n"
                "  --fresh           start over; the old files are kept as .bak-DATE backups\n"
+               "  --checkpoint-every SECONDS\n"
+               "                    save each run's state this often (default 300; 0: after every epoch), in\n"
+               "                    OUT/<name>/.checkpoints/, so a killed sweep resumes its runs where they were\n"
                "  --tail-threads    when one run is left, let it use every core (faster tails, but its results\n"
                "                    then differ from a -j 1 run in the last bits: off by default)\n"
                "  -q                no progress output\n"
@@ -90,6 +97,7 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
     memset(o, 0, sizeof *o);
     o->jobs = omp_get_num_procs();
     o->out = "results";
+    o->ckpt_every = CKPT_DEFAULT_EVERY;
     o->sets = calloc((size_t)argc, sizeof *o->sets);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -100,6 +108,14 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
         } else if (!strcmp(a, "--dry-run")) o->dry_run = 1;
         else if (!strcmp(a, "--fresh")) o->fresh = 1;
         else if (!strcmp(a, "--tail-threads")) o->tail_threads = 1;
+        else if (!strcmp(a, "--checkpoint-every") && has_next) {
+            char *end;
+            o->ckpt_every = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(o->ckpt_every >= 0) || o->ckpt_every > 1e9) {
+                fprintf(stderr, "sweep run: --checkpoint-every: '%s' is not a number of seconds >= 0\n", argv[i]);
+                return 2;
+            }
+        }
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
             char *end;
@@ -185,8 +201,10 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
         goto done;
     }
     train_result res;
-    if (train_run(&r->cfg.train, data, run_collect_epoch, &curve, &res, err, errlen)) goto done;
-    if (res.status == TRAIN_STOPPED) {
+    ckpt_plan plan = {shared->dir, r->run_id, shared->ckpt_every, 0, run_collect_epoch, &curve, stderr};
+    int trained = ckpt_train(&plan, &r->cfg.train, data, &res, curve.epochs, &curve.n, err, errlen);
+    if (trained < 0) goto done;
+    if (trained != CKPT_DONE) { /* interrupted: its state is in its checkpoint */
         rc = 0;
         goto done;
     }
@@ -199,6 +217,7 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
     for (int k = 0; k < ncols + curve.n * ncurve; k++) ptrs[k] = cells[k];
     for (int k = 0; k < curve.n; k++) rows[k] = ptrs + ncols + (size_t)k * ncurve;
     if (store_append(st, ptrs, (const char *const *const *)rows, curve.n, err, errlen) < 0) goto done;
+    ckpt_remove(shared->dir, r->run_id);
     progress_run_done(prog, desc, res.status == TRAIN_DIVERGED ? "diverged" : "ok", curve.n, cap, res.val_acc,
                       res.test_acc, res.seconds);
     rc = 0;
@@ -333,7 +352,7 @@ int cmd_run(int argc, char **argv) {
     for (int i = 0; i < pending; i++) total_epochs += e.runs[order[i].index].cfg.train.epochs;
     progress_init(&prog, stderr, pending, total_epochs, o.quiet);
     int failed = 0, skipped = 0;
-    run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0};
+    run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0, dir, o.ckpt_every};
     char first_err[4096] = "";
 #pragma omp parallel for schedule(dynamic, 1) num_threads(o.jobs)
     for (int i = 0; i < pending; i++) {

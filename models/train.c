@@ -297,6 +297,8 @@ int train_step(train_session *s, train_epoch *out) {
 
 int train_epochs_done(const train_session *s) { return s->epoch; }
 
+int train_ended(const train_session *s) { return s->ended; }
+
 const train_epoch *train_curve(const train_session *s, int *n) {
     *n = s->epoch;
     return s->curve;

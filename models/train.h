@@ -81,6 +81,8 @@ int train_begin(train_session **s, const train_config *cfg, const data_bundle *d
 int train_step(train_session *s, train_epoch *e);
 /* Epochs finished so far. */
 int train_epochs_done(const train_session *s);
+/* 1 once the run has ended (no epoch follows). */
+int train_ended(const train_session *s);
 /* The finished epochs' metrics (*n of them, the first epoch first); valid until the session is freed. */
 const train_epoch *train_curve(const train_session *s, int *n);
 /* End the run now with status TRAIN_STOPPED / TRAIN_PRUNED (unless it diverged). */
