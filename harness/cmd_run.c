@@ -13,6 +13,7 @@
 #include "experiment.h"
 #include "progress.h"
 #include "results.h"
+#include "search_run.h"
 #include "store.h"
 #include "table.h"
 
@@ -257,6 +258,19 @@ static int run_data_load(run_data *d, const experiment *e, char *err, size_t err
     return 0;
 }
 
+static const data_bundle *run_data_lookup(void *d, const char *path) { return run_data_for(d, path); }
+
+/* search = halving or hyperband: the search's own scheduler (search_run.c) trains the runs. */
+static int run_search(const experiment *e, store *st, run_data *data, const run_options *o, const char *dir) {
+    search_opts so = {dir, o->jobs, o->quiet, o->ckpt_every, &run_interrupted, run_data_lookup, data};
+    char err[4096];
+    int rc = search_run(e, st, &so, err, sizeof err);
+    if (rc < 0) fprintf(stderr, "sweep run: %s\n", err);
+    else if (rc == 1) fprintf(stderr, "sweep run: interrupted; the search's state is in %s (checkpoints, rungs.csv); "
+                                      "rerun the same command to resume\n", dir);
+    return rc < 0 ? 1 : rc == 1 ? 130 : 0;
+}
+
 static void run_data_free(run_data *d) {
     for (int i = 0; i < d->n; i++) data_bundle_free(&d->sets[i]);
 }
@@ -307,6 +321,7 @@ int cmd_run(int argc, char **argv) {
     snprintf(dir, sizeof dir, "%s/%s", o.out, e.name);
     if (o.dry_run) {
         run_dry(&e, varies, dir);
+        if (e.search.kind == SEARCH_HALVING || e.search.kind == SEARCH_HYPERBAND) search_dry(&e, stdout);
         experiment_free(&e);
         free(o.sets);
         return 0;
@@ -328,6 +343,16 @@ int cmd_run(int argc, char **argv) {
     free(runs_header);
     if (open_rc) {
         fprintf(stderr, "sweep run: %s\n", err);
+        goto done;
+    }
+    if (e.search.kind == SEARCH_HALVING || e.search.kind == SEARCH_HYPERBAND) {
+        struct sigaction ss;
+        memset(&ss, 0, sizeof ss);
+        ss.sa_handler = run_on_signal;
+        sigaction(SIGINT, &ss, NULL);
+        sigaction(SIGTERM, &ss, NULL);
+        openblas_set_num_threads(1);
+        rc = run_search(&e, st, &data, &o, dir);
         goto done;
     }
     order = calloc((size_t)e.n_runs, sizeof *order);
