@@ -339,7 +339,8 @@ int cmd_run(int argc, char **argv) {
     const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
     results_runs_header(runs_header);
     const char *const *curves_header = results_curves_header(&ncurve);
-    int open_rc = store_open(&st, dir, runs_header, nruns, curves_header, ncurve, o.fresh, err, sizeof err);
+    int open_rc = o.fresh ? search_fresh(dir, err, sizeof err) : 0;
+    if (!open_rc) open_rc = store_open(&st, dir, runs_header, nruns, curves_header, ncurve, o.fresh, err, sizeof err);
     free(runs_header);
     if (open_rc) {
         fprintf(stderr, "sweep run: %s\n", err);

@@ -1,7 +1,10 @@
 /* search_run: the halving / Hyperband scheduler (see search_run.h). Waves: every ladder's next rung is trained
    at once (in parallel across runs), then each of those rungs is decided from stored state. */
 #include "search_run.h"
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -373,4 +376,28 @@ void search_dry(const experiment *e, FILE *f) {
     fprintf(f, "%s: %d runs; at most %ld epochs against %ld for the full grid (%.1f%%), ranked on %s\n", e->name,
             p.n_runs, most, p.grid_epochs, 100.0 * most / p.grid_epochs, e->search.metric);
     plan_free(&p);
+}
+
+int search_fresh(const char *dir, char *err, size_t errlen) {
+    char path[4096], bak[4200], stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+    snprintf(path, sizeof path, "%s/rungs.csv", dir);
+    snprintf(bak, sizeof bak, "%s.bak-%s", path, stamp);
+    if (rename(path, bak) && errno != ENOENT) {
+        snprintf(err, errlen, "%s: backup to %s: %s", path, bak, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/.checkpoints", dir);
+    DIR *d = opendir(path);
+    struct dirent *ent;
+    while (d && (ent = readdir(d)))
+        if (ent->d_name[0] != '.') {
+            char file[4096 + 300];
+            snprintf(file, sizeof file, "%s/%s", path, ent->d_name);
+            unlink(file);
+        }
+    if (d) closedir(d);
+    return 0;
 }

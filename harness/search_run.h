@@ -20,6 +20,8 @@ typedef struct {
 
 /* Train e by halving or Hyperband into st. 0 done, 1 interrupted (state saved), -1 with err. */
 int search_run(const experiment *e, store *st, const search_opts *o, char *err, size_t errlen);
+/* --fresh: move DIR/rungs.csv to a .bak-DATE backup and delete the checkpoints. 0, or -1 with err. */
+int search_fresh(const char *dir, char *err, size_t errlen);
 /* The rung plan (ladders, rungs, configurations, epochs against the full grid) for --dry-run. */
 void search_dry(const experiment *e, FILE *f);
 

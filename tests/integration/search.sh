@@ -71,6 +71,11 @@ check "resumed search: rungs.csv identical" '[ $rc = 0 ] && cmp "$T/h1/halving/r
 check "resumed search: runs.csv and curves.csv identical" \
     'canon_runs "$T/k/halving/runs.csv" > "$T/k1" && cmp -s "$T/y1" "$T/k1" && canon_curves "$T/k/halving/curves.csv" > "$T/k2" && cmp -s "$T/z1" "$T/k2"'
 
+# --fresh starts the search over: rungs.csv kept as a backup, checkpoints gone, the same decisions again
+$SWEEP run -q -j 2 --fresh --out "$T/k" $HV; rc=$?
+check "--fresh search: backup of rungs.csv, same decisions" \
+    '[ $rc = 0 ] && ls "$T/k/halving/" | grep -q "rungs.csv.bak-" && cmp "$T/h1/halving/rungs.csv" "$T/k/halving/rungs.csv"'
+
 # hyperband: -j 1 = -j 2
 sed 's/search = halving/search = hyperband/' $HV > "$T/hb.ini"
 $SWEEP run -q -j 1 --out "$T/b1" "$T/hb.ini"; a=$?
