@@ -38,6 +38,23 @@ static void plan_describe(const experiment *e, const exp_run *r, char *buf, size
     }
 }
 
+/* Which base configurations a ladder takes: all (in order), or when it takes fewer, the first `want` of an order
+   seeded by (sample_seed, bracket): sorted by a hash of (sample_seed, bracket, configuration id), then put back
+   in experiment order. */
+static int plan_pick(uint64_t seed, int bracket, char (*ids)[17], int n_base, long want, int *pick) {
+    for (int c = 0; c < n_base; c++) pick[c] = c;
+    if (want >= n_base) return 0;
+    uint64_t *key = malloc((size_t)n_base * sizeof *key);
+    if (!key) return -1;
+    for (int c = 0; c < n_base; c++) key[c] = search_hash(seed, (uint64_t)bracket, search_hash_str(ids[c]));
+    for (int a = 1; a < n_base; a++) /* insertion sorts: small n */
+        for (int b = a; b > 0 && key[pick[b]] < key[pick[b - 1]]; b--) { int t = pick[b]; pick[b] = pick[b - 1]; pick[b - 1] = t; }
+    for (int a = 1; a < want; a++)
+        for (int b = a; b > 0 && pick[b] < pick[b - 1]; b--) { int t = pick[b]; pick[b] = pick[b - 1]; pick[b - 1] = t; }
+    free(key);
+    return 0;
+}
+
 int plan_build(search_plan *p, const experiment *e, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
     const search_spec *sp = &e->search;
@@ -79,18 +96,8 @@ int plan_build(search_plan *p, const experiment *e, char *err, size_t errlen) {
         L->n_rungs = s + 1;
         for (int i = 0; i <= s; i++) L->epochs[i] = rungs[S - s + i];
         L->configs = p->config_ids + p->n_configs;
-        /* which base configurations: all, or (a bracket of Hyperband with fewer) the first `want` of a seeded
-           order: base configurations sorted by a hash of (sample_seed, bracket, configuration) */
         int *pick = malloc((size_t)n_base * sizeof *pick);
-        uint64_t *key = malloc((size_t)n_base * sizeof *key);
-        if (!pick || !key) { free(pick); free(key); goto oom; }
-        for (int c = 0; c < n_base; c++) pick[c] = c, key[c] = search_hash(sp->sample_seed, (uint64_t)s, search_hash_str(ids[c]));
-        if (want < n_base) {
-            for (int a = 1; a < n_base; a++) /* insertion sort: small n */
-                for (int b = a; b > 0 && key[pick[b]] < key[pick[b - 1]]; b--) { int t = pick[b]; pick[b] = pick[b - 1]; pick[b - 1] = t; }
-            for (int a = 1; a < want; a++) /* keep the chosen ones in experiment order */
-                for (int b = a; b > 0 && pick[b] < pick[b - 1]; b--) { int t = pick[b]; pick[b] = pick[b - 1]; pick[b - 1] = t; }
-        }
+        if (!pick || plan_pick(sp->sample_seed, s, ids, n_base, want, pick)) { free(pick); goto oom; }
         for (int j = 0; j < want; j++) {
             int c = pick[j];
             plan_config *pc = &p->configs[p->n_configs];
@@ -113,7 +120,6 @@ int plan_build(search_plan *p, const experiment *e, char *err, size_t errlen) {
             L->configs[L->n_configs++] = p->n_configs++;
         }
         free(pick);
-        free(key);
     }
     free(base_of);
     free(ids);
