@@ -227,6 +227,7 @@ int train_begin(train_session **out, const train_config *cfg, const data_bundle 
     for (int i = 0; i < s->n; i++) s->order[i] = i;
     s->res.status = TRAIN_OK;
     s->best_val = INFINITY;
+    s->first_loss = NAN;
     *out = s;
     return 0;
 }
@@ -248,6 +249,7 @@ static int train_epoch_batches(train_session *s, double *loss_sum, long *right, 
         int c;
         double loss = mlp_loss(m, s->y, cnt, &c);
         if (!isfinite(loss)) return -1;
+        if (s->step == 0) s->first_loss = loss;
         train_update up = { &cfg->optim, m, ++s->step };
         mlp_backward_each(m, s->y, cnt, train_update_layer, &up);
         *loss_sum += loss;

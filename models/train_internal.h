@@ -30,6 +30,7 @@ struct train_session {
     int ended;         /* 1 once no further epoch will run */
     int snap_taken;
     double best_val;   /* lowest validation loss so far (early stopping) */
+    double first_loss; /* loss of the first training batch (NaN before it), for a divergence rule relative to it */
     train_result res;  /* status, epochs_run, best_epoch so far */
     double start;      /* wall clock of train_begin (not saved) */
 };

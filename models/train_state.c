@@ -1,7 +1,7 @@
 /* train_state: a run in progress to and from bytes (see train.h). Layout, all in host byte order:
      header   "SWEEPCKP", u32 version, u32 header bytes, u64 configuration fingerprint,
               u64 num_params, u64 num_stats, u64 training rows, u64 snapshot floats, u32 epochs capacity
-     progress i64 step, i32 epoch, ended, snap_taken, status, epochs_run, best_epoch, f64 best_val
+     progress i64 step, i32 epoch, ended, snap_taken, status, epochs_run, best_epoch, f64 best_val, first_loss
      rngs     5 x 4 x u64
      order    (rows) i32
      floats   params, m, v (num_params each), stats (num_stats), best snapshot (snapshot floats)
@@ -96,6 +96,7 @@ static void progress_put(state_cursor *c, const train_session *s) {
     put(c, &step, 8);
     put(c, ints, sizeof ints);
     put(c, &s->best_val, 8);
+    put(c, &s->first_loss, 8);
 }
 
 static void progress_get(state_cursor *c, train_session *s) {
@@ -104,6 +105,7 @@ static void progress_get(state_cursor *c, train_session *s) {
     get(c, &step, 8);
     get(c, ints, sizeof ints);
     get(c, &s->best_val, 8);
+    get(c, &s->first_loss, 8);
     s->step = (long)step;
     s->epoch = ints[0]; s->ended = ints[1]; s->snap_taken = ints[2];
     s->res.status = (train_status)ints[3]; s->res.epochs_run = ints[4]; s->res.best_epoch = ints[5];
