@@ -8,6 +8,7 @@
 #   5. peak RSS of the -j 2 sweep
 #   6. GFLOP/s of the training step against cblas_sgemm on the same shapes (bench/step_gflops.c)
 #   7. --dry-run of a 100,000-run grid (bench/grid.sh)
+#   8. successive halving over the rate table's space (experiments/halving_rates.ini): % of the full grid's epochs
 # then a table of each figure, its target and whether it is met. Exits 1 if a measurement failed (an
 # unmet target is a finding, not a failure). Installs nothing.
 # Environment: SWEEP (binary, default ./sweep), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
@@ -181,6 +182,22 @@ row "(6) step GFLOP/s, % of sgemm alone" "$ratio6" "%" ">=" 70
 
 # 7: a 100,000-run grid through --dry-run
 . bench/grid.sh
+
+# 8: successive halving over the rate table's space: the fraction of the full grid's epochs it trains
+say ""
+say "== 8. successive halving (experiments/halving_rates.ini) against its full grid: epochs trained"
+frac8=""
+if "$SWEEP" run -q -j 2 --out "$T/halving" experiments/halving_rates.ini; then
+    # epochs trained = epochs_run summed over runs.csv (pruned rows included); the grid trains every run to epochs
+    frac8=$(tail -n +2 "$T/halving/halving_rates/runs.csv" | sed 's/"[^"]*"/x/g' |
+            awk -F, -v h="$(head -1 "$T/halving/halving_rates/runs.csv")" 'BEGIN { n = split(h, c, ","); for (i = 1; i <= n; i++) { if (c[i] == "epochs_run") er = i; if (c[i] == "epochs") ep = i } }
+                     { spent += $er; grid += $ep } END { if (grid > 0) printf "%.1f", 100 * spent / grid }')
+    say "halving trained ${frac8:--}% of the full grid's epochs; $(grep -c ',pruned,' "$T/halving/halving_rates/runs.csv") of" \
+        "$(tail -n +2 "$T/halving/halving_rates/runs.csv" | grep -c .) runs pruned; rungs: $T/halving/halving_rates/rungs.csv"
+else
+    err "sweep run experiments/halving_rates.ini failed"
+fi
+row "(8) halving: epochs vs the full grid" "$frac8" "%" "<=" 33
 
 say ""
 say "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg); single measurements: see bench/README.md on noise)"

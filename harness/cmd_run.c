@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ckpt.h"
 #include "commands.h"
 #include "experiment.h"
 #include "idset.h"
 #include "plan.h"
 #include "progress.h"
 #include "results.h"
+#include "search_run.h"
 #include "shard.h"
 #include "store.h"
 #include "table.h"
@@ -31,6 +33,7 @@ static void run_on_signal(int sig) {
 
 typedef struct {
     int jobs, dry_run, fresh, quiet, tail_threads;
+    double ckpt_every;
     const char *out, *path, *shard;
     int shards;             /* --dry-run --shards N: print the array range for N shards */
     char **sets;
@@ -41,6 +44,8 @@ typedef struct {
 typedef struct {
     int tail_threads, jobs, total;
     int started, finished;
+    const char *dir;       /* the results directory, for checkpoints */
+    double ckpt_every;     /* --checkpoint-every */
 } run_shared;
 
 typedef struct {
@@ -87,6 +92,9 @@ static void run_usage(FILE *f) {
                "                    finished in any results file of the experiment; 'auto' takes K/N from Slurm\n"
                "                    (array task or srun task), 'auto/N' K alone; fold with 'sweep merge'\n"
                "  --shards N        with --dry-run: print the job array range for N shards (e.g. 0-3)\n"
+               "  --checkpoint-every SECONDS\n"
+               "                    save each run's state this often (default 300; 0: after every epoch), in\n"
+               "                    OUT/<name>/.checkpoints/, so a killed sweep resumes its runs where they were\n"
                "  --tail-threads    when one run is left, let it use every core (faster tails, but its results\n"
                "                    then differ from a -j 1 run in the last bits: off by default)\n"
                "  -q                no progress output\n"
@@ -103,6 +111,7 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
     memset(o, 0, sizeof *o);
     o->jobs = omp_get_num_procs();
     o->out = "results";
+    o->ckpt_every = CKPT_DEFAULT_EVERY;
     o->sets = calloc((size_t)argc, sizeof *o->sets);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -113,6 +122,14 @@ static int run_parse_args(run_options *o, int argc, char **argv) {
         } else if (!strcmp(a, "--dry-run")) o->dry_run = 1;
         else if (!strcmp(a, "--fresh")) o->fresh = 1;
         else if (!strcmp(a, "--tail-threads")) o->tail_threads = 1;
+        else if (!strcmp(a, "--checkpoint-every") && has_next) {
+            char *end;
+            o->ckpt_every = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(o->ckpt_every >= 0) || o->ckpt_every > 1e9) {
+                fprintf(stderr, "sweep run: --checkpoint-every: '%s' is not a number of seconds >= 0\n", argv[i]);
+                return 2;
+            }
+        }
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
             char *end;
@@ -213,8 +230,10 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
         goto done;
     }
     train_result res;
-    if (train_run(&r->cfg.train, data, run_collect_epoch, &curve, &res, err, errlen)) goto done;
-    if (res.status == TRAIN_STOPPED) {
+    ckpt_plan plan = {shared->dir, r->run_id, shared->ckpt_every, 0, run_collect_epoch, &curve, stderr};
+    int trained = ckpt_train(&plan, &r->cfg.train, data, &res, curve.epochs, &curve.n, err, errlen);
+    if (trained < 0) goto done;
+    if (trained != CKPT_DONE) { /* interrupted: its state is in its checkpoint */
         rc = 0;
         goto done;
     }
@@ -227,6 +246,7 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
     for (int k = 0; k < ncols + curve.n * ncurve; k++) ptrs[k] = cells[k];
     for (int k = 0; k < curve.n; k++) rows[k] = ptrs + ncols + (size_t)k * ncurve;
     if (store_append(st, ptrs, (const char *const *const *)rows, curve.n, err, errlen) < 0) goto done;
+    ckpt_remove(shared->dir, r->run_id);
     progress_run_done(prog, desc, res.status == TRAIN_DIVERGED ? "diverged" : "ok", curve.n, cap, res.val_acc,
                       res.test_acc, res.seconds);
     rc = 0;
@@ -264,6 +284,19 @@ static int run_data_load(run_data *d, const experiment *e, char *err, size_t err
         d->n++;
     }
     return 0;
+}
+
+static const data_bundle *run_data_lookup(void *d, const char *path) { return run_data_for(d, path); }
+
+/* search = halving or hyperband: the search's own scheduler (search_run.c) trains the runs. */
+static int run_search(const experiment *e, store *st, run_data *data, const run_options *o, const char *dir) {
+    search_opts so = {dir, o->jobs, o->quiet, o->ckpt_every, &run_interrupted, run_data_lookup, data};
+    char err[4096];
+    int rc = search_run(e, st, &so, err, sizeof err);
+    if (rc < 0) fprintf(stderr, "sweep run: %s\n", err);
+    else if (rc == 1) fprintf(stderr, "sweep run: interrupted; the search's state is in %s (checkpoints, rungs.csv); "
+                                      "rerun the same command to resume\n", dir);
+    return rc < 0 ? 1 : rc == 1 ? 130 : 0;
 }
 
 static void run_data_free(run_data *d) {
@@ -368,9 +401,16 @@ int cmd_run(int argc, char **argv) {
         rc = rc == -1 ? 1 : 2;
         goto done;
     }
+    if (sh.n && e.search.kind != SEARCH_GRID && e.search.kind != SEARCH_RANDOM) {
+        fprintf(stderr, "sweep run: --shard: a halving or hyperband search runs in one process (its rungs are "
+                "decided from all runs); run it without --shard\n");
+        rc = 2;
+        goto done;
+    }
     rc = 1;
     if (o.dry_run && !sh.n) {
         run_dry(&e, varies, dir, &done, NULL, sh, memline);
+        if (e.search.kind == SEARCH_HALVING || e.search.kind == SEARCH_HYPERBAND) search_dry(&e, stdout);
         rc = 0;
         goto done;
     }
@@ -396,12 +436,24 @@ int cmd_run(int argc, char **argv) {
     const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
     results_runs_header(runs_header);
     const char *const *curves_header = results_curves_header(&ncurve);
-    int open_rc = store_open(&st, store_dir, runs_header, nruns, curves_header, ncurve,
+    int open_rc = o.fresh ? search_fresh(dir, err, sizeof err) : 0;
+    if (!open_rc)
+        open_rc = store_open(&st, store_dir, runs_header, nruns, curves_header, ncurve,
                              (o.fresh ? STORE_FRESH : 0) | (sh.n ? STORE_SINGLE_WRITER : 0), err, sizeof err);
     free(runs_header);
     if (open_rc) {
         fprintf(stderr, "sweep run: %s\n", err);
         if (open_rc == -2) rc = 2;           /* a damaged results file: bad input, nothing was changed */
+        goto done;
+    }
+    if (e.search.kind == SEARCH_HALVING || e.search.kind == SEARCH_HYPERBAND) {
+        struct sigaction ss;
+        memset(&ss, 0, sizeof ss);
+        ss.sa_handler = run_on_signal;
+        sigaction(SIGINT, &ss, NULL);
+        sigaction(SIGTERM, &ss, NULL);
+        openblas_set_num_threads(1);
+        rc = run_search(&e, st, &data, &o, dir);
         goto done;
     }
     order = calloc((size_t)e.n_runs, sizeof *order);
@@ -427,7 +479,7 @@ int cmd_run(int argc, char **argv) {
     for (int i = 0; i < pending; i++) total_epochs += e.runs[order[i].index].cfg.train.epochs;
     progress_init(&prog, stderr, pending, total_epochs, o.quiet);
     int failed = 0, skipped = 0;
-    run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0};
+    run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0, dir, o.ckpt_every};
     char first_err[4096] = "";
 #pragma omp parallel for schedule(dynamic, 1) num_threads(o.jobs)
     for (int i = 0; i < pending; i++) {

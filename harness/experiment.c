@@ -214,11 +214,20 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         }
         return 1;
     }
+    char msg[1024];
+    int taken = search_decl_key(&p->e->search, name, value, p->line, msg, sizeof msg);
+    if (taken && p->current != -1) return exp_fail(p, "'%s' belongs in [sweep], not in a variant%s", name, "");
+    if (taken) return taken > 0 ? 1 : exp_fail(p, "%s%s", msg, "");
     int setting = settings_find(!strcmp(name, "seeds") ? "seed" : name);
+    if (setting >= 0 && search_is_dist(value)) {
+        if (p->current != -1) return exp_fail(p, "%s: distributions belong in [sweep], not in a variant%s", name, "");
+        return search_decl_dist(&p->e->search, setting, value, p->line, msg, sizeof msg) ? exp_fail(p, "%s%s", msg, "") : 1;
+    }
     if (setting < 0) {
         char names[1024];
         settings_names(names, sizeof names);
-        return exp_fail(p, "unknown key '%s'; allowed: name, description, seeds, %s", name, names);
+        return exp_fail(p, "unknown key '%s'; allowed: name, description, seeds, search, samples, sample_seed, "
+                           "min_epochs, eta, metric, %s", name, names);
     }
     exp_section *sec = p->current < 0 ? &p->base : &p->variants[p->current];
     if (sec->values[setting]) return exp_fail(p, "'%s' is set twice in this section%s", name, "");
@@ -375,8 +384,53 @@ void experiment_origin(const experiment *e, const exp_run *r, int setting, char 
     else snprintf(buf, n, "%s: (%s at its default)", e->path, key);
 }
 
+/* Random samples (search.h): the base section's distributions and lists become the dimensions, each sample a copy
+   of the base with one value per dimension. samples gets e->search.samples sections (values owned). */
+static int exp_draw_samples(experiment *e, const exp_section *base, exp_section *samples, char *err, size_t errlen) {
+    search_spec *sp = &e->search;
+    search_dim dims[SEARCH_MAX_DIMS];
+    int n_dims = 0, rc = -1, seed_i = settings_seed_index();
+    char (*lists)[EXP_MAX_ITEMS][256] = calloc(SEARCH_MAX_DIMS, sizeof *lists);
+    char (*out)[SEARCH_VALUE] = NULL;
+    if (!lists) goto oom;
+    for (int i = 0; i < settings_count && n_dims < SEARCH_MAX_DIMS; i++) {
+        int d;
+        for (d = 0; d < sp->n_dists && sp->dists[d].setting != i; d++) {}
+        if (d < sp->n_dists) dims[n_dims++] = sp->dists[d];
+        else if (i != seed_i && base->values[i]) {
+            int k = exp_items(i, base->values[i], lists[n_dims], EXP_MAX_ITEMS);
+            if (k > 1) dims[n_dims] = (search_dim){i, SEARCH_CHOICE, 0, 0, k, lists[n_dims], 0}, n_dims++;
+        }
+    }
+    out = calloc((size_t)sp->samples * (size_t)(n_dims ? n_dims : 1), sizeof *out);
+    if (!out) goto oom;
+    char why[512];
+    if (search_draw(dims, n_dims, sp->sample_seed, sp->samples, out, why, sizeof why)) {
+        snprintf(err, errlen, "%s:%d: %s", e->path, sp->line_samples, why);
+        goto done;
+    }
+    for (int k = 0; k < sp->samples; k++) {
+        for (int i = 0; i < 32; i++) samples[k].values[i] = base->values[i] ? strdup(base->values[i]) : NULL;
+        snprintf(samples[k].name, sizeof samples[k].name, "sample %d", k);
+        for (int d = 0; d < n_dims; d++) {
+            free(samples[k].values[dims[d].setting]);
+            samples[k].values[dims[d].setting] = strdup(out[(size_t)k * n_dims + d]);
+        }
+    }
+    rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "%s: out of memory for %d samples", e->path, sp->samples);
+done:
+    free(lists);
+    free(out);
+    return rc;
+}
+
 int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen) {
     memset(e, 0, sizeof *e);
+    search_spec_init(&e->search);
+    exp_section *samples = NULL;
     if (strlen(path) >= sizeof e->path) {
         snprintf(err, errlen, "%.200s...: path too long (%zu characters; at most %zu)", path, strlen(path), sizeof e->path - 1);
         return -1;
@@ -446,18 +500,38 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
                  EXP_NAME_RULE);
         goto done;
     }
-    double total = 0;
-    int nv = p->n_variants ? p->n_variants : 1, widest = -1, widest_n = 0, widest_v = 0;
-    for (int v = 0; v < nv; v++) {
-        int before = widest_n;
-        double n = exp_count(&p->base, p->n_variants ? &p->variants[v] : NULL, &over, &widest, &widest_n);
-        if (n < 0) {
+    {
+        char (*it)[256] = malloc(sizeof(char[EXP_MAX_ITEMS][256]));
+        int ep = settings_find("epochs"), single = 1;
+        const char *ev[EXP_MAX_VARIANTS + 2] = {p->base.values[ep], over.values[ep]};
+        for (int v = 0; v < p->n_variants; v++) ev[v + 2] = p->variants[v].values[ep];
+        for (int v = 0; it && v < p->n_variants + 2; v++) single &= !ev[v] || exp_items(ep, ev[v], it, EXP_MAX_ITEMS) == 1;
+        free(it);
+        if (search_decl_check(&e->search, path, single, 0, err, errlen)) goto done;
+    }
+    int n_bases = e->search.samples ? e->search.samples : 1;
+    if (e->search.samples) {
+        samples = calloc((size_t)n_bases, sizeof *samples);
+        if (!samples) {
             snprintf(err, errlen, "%s: out of memory", path);
             goto done;
         }
-        if (widest_n > before) widest_v = v;
-        total += n;
+        if (exp_draw_samples(e, &p->base, samples, err, errlen)) goto done;
     }
+    double total = 0;
+    int nv = p->n_variants ? p->n_variants : 1, widest = -1, widest_n = 0, widest_v = 0;
+    for (int b = 0; b < n_bases; b++)
+        for (int v = 0; v < nv; v++) {
+            int before = widest_n;
+            double n = exp_count(samples ? &samples[b] : &p->base, p->n_variants ? &p->variants[v] : NULL, &over,
+                                 &widest, &widest_n);
+            if (n < 0) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                goto done;
+            }
+            if (widest_n > before) widest_v = v;
+            total += n;
+        }
     if (total > EXP_MAX_RUNS) {
         const exp_section *wv = p->n_variants ? &p->variants[widest_v] : NULL;
         const char *key = widest == settings_seed_index() ? "seeds" : settings_table[widest].name;
@@ -480,8 +554,10 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
     for (int seed_pass = 0; seed_pass < EXP_MAX_ITEMS && !failed; seed_pass++) {
         int before = e->n_runs;
         for (int v = 0; v < nv && !failed; v++)
-            failed = exp_expand(e, (int)total, &seen, p->n_variants ? p->variants[v].name : "base", &p->base,
-                                p->n_variants ? &p->variants[v] : NULL, &over, seed_pass, err, errlen) != 0;
+            for (int b = 0; b < n_bases && !failed; b++)
+                failed = exp_expand(e, (int)total, &seen, p->n_variants ? p->variants[v].name : "base",
+                                    samples ? &samples[b] : &p->base, p->n_variants ? &p->variants[v] : NULL, &over,
+                                    seed_pass, err, errlen) != 0;
         if (e->n_runs == before) break;
     }
     idset_free(&seen);
@@ -490,8 +566,16 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
         snprintf(err, errlen, "%s: out of memory", path);
         goto done;
     }
+    for (int k = 0; k < e->n_runs; k++)
+        if ((e->search.kind == SEARCH_HALVING || e->search.kind == SEARCH_HYPERBAND) && e->runs[k].cfg.train.early_stopping) {
+            snprintf(err, errlen, "%s:%d: search = halving or hyperband ranks every configuration at the rung epochs: "
+                     "early_stopping must be 0", path, e->search.line_search);
+            goto done;
+        }
     rc = 0;
 done:
+    for (int b = 0; samples && b < e->search.samples; b++) exp_section_free(&samples[b]);
+    free(samples);
     exp_section_free(&p->base);
     for (int v = 0; v < p->n_variants; v++) exp_section_free(&p->variants[v]);
     exp_section_free(&over);

@@ -2,6 +2,7 @@
 #ifndef SWEEP_EXPERIMENT_H
 #define SWEEP_EXPERIMENT_H
 #include <stddef.h>
+#include "search.h"
 #include "settings.h"
 
 typedef struct {
@@ -21,8 +22,10 @@ typedef struct {
     char path[512];
     int n_variants;        /* 0 when the file has no [variant] sections */
     int n_runs;
-    exp_run *runs;         /* seeds outermost, then variants in file order, then axes in settings order */
+    exp_run *runs;         /* seeds outermost, then variants in file order, then axes in settings order
+                              (random samples: seeds, variants, samples in order, axes) */
     exp_origins *origins;  /* where each setting's value came from (experiment_origin) */
+    search_spec search;    /* search = ..., samples, distributions (grid when absent) */
 } experiment;
 
 /* Read path and expand it, with overrides ("key=value", as --set) applied on top of every section.

@@ -37,7 +37,7 @@ void results_run_row(char (*cells)[RESULTS_CELL], const char *run_id, const char
                      const train_result *r, double train_seconds) {
     int k = 0;
     snprintf(cells[k++], RESULTS_CELL, "%s", run_id);
-    snprintf(cells[k++], RESULTS_CELL, "%s", r->status == TRAIN_DIVERGED ? "diverged" : "ok");
+    snprintf(cells[k++], RESULTS_CELL, "%s", r->status == TRAIN_DIVERGED ? "diverged" : r->status == TRAIN_PRUNED ? "pruned" : "ok");
     snprintf(cells[k++], RESULTS_CELL, "%s", variant);
     settings_format(settings_seed_index(), c, cells[k++], RESULTS_CELL);
     for (int i = 0; i < settings_count; i++)

@@ -9,6 +9,7 @@
 #include "mlp.h"
 #include "optim.h"
 #include "train.h"
+#include "train_internal.h"
 
 #define TRAIN_EVAL_BATCH 1000   /* rows per forward pass when evaluating */
 #define TRAIN_EVAL_ROWS 10000   /* training rows evaluated for the final train_loss/acc */
@@ -89,21 +90,8 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Everything one run needs besides the model, from one allocation. */
-typedef struct {
-    mlp model;
-    int *order;        /* (n_train) shuffled training rows */
-    int *rows;         /* (max_batch) row indices for a gather */
-    int *y;            /* (max_batch) labels */
-    float *x;          /* (max_batch, D) gathered inputs */
-    int *pred;         /* (TRAIN_EVAL_BATCH) first dropout-on prediction per row */
-    float *prob_sum;   /* (TRAIN_EVAL_BATCH, V) MC-dropout sum of softmax */
-    float *best;       /* (num_params + num_stats) best snapshot, or NULL */
-    void *memory;
-} run_state;
-
 /* Mean loss and accuracy over the first n rows of v in eval mode; NaN for n = 0. */
-static void evaluate(run_state *s, const data_view *v, int n, double *loss, double *acc) {
+static void evaluate(train_session *s, const data_view *v, int n, double *loss, double *acc) {
     double total = 0.0;
     long right = 0;
     for (int first = 0; first < n; first += TRAIN_EVAL_BATCH) {
@@ -121,7 +109,7 @@ static void evaluate(run_state *s, const data_view *v, int n, double *loss, doub
 
 /* The dropout-active evaluations on v: accuracy of one pass, the fraction of rows whose prediction
    changes in a second pass, and the accuracy of the mean softmax over k further passes. */
-static void evaluate_dropout_on(run_state *s, const data_view *v, int k, rng_state *rng, train_result *out) {
+static void evaluate_dropout_on(train_session *s, const data_view *v, int k, rng_state *rng, train_result *out) {
     mlp *m = &s->model;
     int V = m->cfg.n_out, n = v->n;
     long right_on = 0, changed = 0, right_mc = 0;
@@ -161,11 +149,12 @@ static int run_max_batch(const train_config *cfg) {
     return cfg->batch_size > TRAIN_EVAL_BATCH ? cfg->batch_size : TRAIN_EVAL_BATCH;
 }
 
-/* Bytes of run_state's own block (everything but the model). */
+/* Bytes of the session's own block (everything but the model): the curve, then floats, then ints. */
 static size_t run_state_bytes(const train_config *cfg, int dim, int classes, int n_train, size_t num_params,
                               size_t num_stats) {
     size_t snap = cfg->early_stopping > 0 ? num_params + num_stats : 0, max_batch = (size_t)run_max_batch(cfg);
-    return sizeof(int) * ((size_t)n_train + 2 * max_batch + TRAIN_EVAL_BATCH)
+    return sizeof(train_epoch) * (size_t)cfg->epochs
+         + sizeof(int) * ((size_t)n_train + 2 * max_batch + TRAIN_EVAL_BATCH)
          + sizeof(float) * (max_batch * (size_t)dim + (size_t)TRAIN_EVAL_BATCH * classes + snap);
 }
 
@@ -178,13 +167,13 @@ size_t train_memory_bytes(const train_config *cfg, const data_shape *shape) {
     return model + run_state_bytes(cfg, shape->dim, shape->classes, n_train, num_params, num_stats);
 }
 
-static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
+static int run_alloc(train_session *s, const train_config *cfg, const data_bundle *data, int n_train, char *err, size_t errlen) {
     const data_set *tr = &data->train;
     mlp_config mc = run_model_config(cfg, tr->dim, tr->classes);
     int max_batch = run_max_batch(cfg);
     if (mlp_create(&s->model, &mc, max_batch, err, errlen)) return -1;
-    size_t bytes = run_state_bytes(cfg, tr->dim, tr->classes, n_train, s->model.num_params, s->model.num_stats);
     size_t snap = cfg->early_stopping > 0 ? s->model.num_params + s->model.num_stats : 0;
+    size_t bytes = run_state_bytes(cfg, tr->dim, tr->classes, n_train, s->model.num_params, s->model.num_stats);
     char *p = malloc(bytes);
     if (!p) {
         snprintf(err, errlen, "train: out of memory (%zu bytes)", bytes);
@@ -192,7 +181,8 @@ static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *d
         return -1;
     }
     s->memory = p;
-    /* floats first, then ints: every piece stays 4-byte aligned. */
+    /* epochs (8-byte aligned) first, then floats, then ints: every piece stays aligned. */
+    s->curve = (train_epoch *)p; p += sizeof(train_epoch) * (size_t)cfg->epochs;
     s->x = (float *)p; p += sizeof(float) * (size_t)max_batch * tr->dim;
     s->prob_sum = (float *)p; p += sizeof(float) * (size_t)TRAIN_EVAL_BATCH * tr->classes;
     s->best = snap ? (float *)p : NULL; p += sizeof(float) * snap;
@@ -203,13 +193,13 @@ static int run_alloc(run_state *s, const train_config *cfg, const data_bundle *d
     return 0;
 }
 
-static void run_free(run_state *s) {
+static void run_free(train_session *s) {
     mlp_free(&s->model);
     free(s->memory);
 }
 
 /* Copy the trained state (parameters and batchnorm running statistics) to or from the snapshot. */
-static void snapshot(run_state *s, int save) {
+static void snapshot(train_session *s, int save) {
     mlp *m = &s->model;
     float *params = s->best, *stats = s->best + m->num_params;
     if (save) {
@@ -221,8 +211,8 @@ static void snapshot(run_state *s, int save) {
     }
 }
 
-int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn on_epoch, void *user,
-              train_result *out, char *err, size_t errlen) {
+int train_begin(train_session **out, const train_config *cfg, const data_bundle *data, char *err, size_t errlen) {
+    *out = NULL;
     double start = now_seconds();
     if (train_config_check(cfg, err, errlen)) return -1;
     const data_set *tr = &data->train, *te = &data->test;
@@ -235,84 +225,157 @@ int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn o
                  data->source, te->dim, te->classes, tr->dim, tr->classes);
         return -1;
     }
-    data_view train_view, val_view, test_view = { te, 0, te->n };
-    if (data_split(tr, cfg->train_size, cfg->val_size, &train_view, &val_view, err, errlen)) return -1;
-    int n = train_view.n;
-    if (n < 1) {
-        snprintf(err, errlen, "%s: no training rows left after the split", data->source);
+    train_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "train: out of memory");
         return -1;
     }
-    run_state s;
-    if (run_alloc(&s, cfg, data, n, err, errlen)) return -1;
-    mlp *m = &s.model;
-
-    rng_state init_rng, shuffle_rng, dropout_rng, augment_rng, eval_rng;
-    rng_seed(&init_rng, cfg->seed, RNG_STREAM_INIT);
-    rng_seed(&shuffle_rng, cfg->seed, RNG_STREAM_SHUFFLE);
-    rng_seed(&dropout_rng, cfg->seed, RNG_STREAM_DROPOUT);
-    rng_seed(&augment_rng, cfg->seed, RNG_STREAM_AUGMENT);
-    rng_seed(&eval_rng, cfg->seed, RNG_STREAM_EVAL);
-    mlp_init(m, &init_rng);
-    const data_augment *aug = cfg->augment.shift > 0 || cfg->augment.flip ? &cfg->augment : NULL;
-    for (int i = 0; i < n; i++) s.order[i] = i;
-
-    memset(out, 0, sizeof *out);
-    out->status = TRAIN_OK;
-    double best_val = INFINITY, first_loss = NAN;
-    int have_val = val_view.n > 0, snap_taken = 0;
-    long step = 0;
-    for (int epoch = 1; epoch <= cfg->epochs; epoch++) {
-        train_epoch e = { .epoch = epoch };
-        double t0 = now_seconds(), loss_sum = 0.0;
-        long right = 0;
-        int batches = 0;
-        rng_shuffle(&shuffle_rng, s.order, n);
-        for (int first = 0; first < n; first += cfg->batch_size) {
-            int cnt = n - first < cfg->batch_size ? n - first : cfg->batch_size; /* the last batch may be short */
-            data_gather(s.x, s.y, &train_view, s.order + first, cnt, aug, &augment_rng);
-            /* shuffled rows are scattered over the data set: have the next batch's on the way during this step */
-            int next = first + cfg->batch_size;
-            if (next < n) data_prefetch(&train_view, s.order + next, n - next < cfg->batch_size ? n - next : cfg->batch_size);
-            mlp_forward(m, s.x, cnt, MLP_TRAIN, &dropout_rng);
-            int c;
-            double loss = mlp_loss(m, s.y, cnt, &c);
-            if (!isfinite(loss)) { out->status = TRAIN_DIVERGED; break; }
-            if (step == 0) first_loss = loss;
-            train_update up = { &cfg->optim, m, ++step };
-            mlp_backward_each(m, s.y, cnt, train_update_layer, &up);
-            loss_sum += loss;
-            right += c;
-            batches++;
-        }
-        e.seconds = now_seconds() - t0;
-        if (out->status == TRAIN_DIVERGED) break;
-        out->epochs_run = epoch;
-        e.train_loss = loss_sum / batches;
-        e.train_acc = (double)right / n;
-        evaluate(&s, &val_view, val_view.n, &e.val_loss, &e.val_acc);
-        evaluate(&s, &test_view, test_view.n, &e.test_loss, &e.test_acc);
-        if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss)) ||
-            e.train_loss > TRAIN_DIVERGED_FACTOR * first_loss)
-            out->status = TRAIN_DIVERGED;
-        if (!have_val) out->best_epoch = epoch;
-        else if (e.val_loss < best_val) {
-            best_val = e.val_loss;
-            out->best_epoch = epoch;
-            if (s.best) { snapshot(&s, 1); snap_taken = 1; }
-        }
-        if (on_epoch && on_epoch(&e, user) && out->status == TRAIN_OK) out->status = TRAIN_STOPPED;
-        if (out->status != TRAIN_OK) break;
-        if (cfg->early_stopping > 0 && epoch - out->best_epoch >= cfg->early_stopping) break;
+    s->cfg = *cfg;
+    s->data = data;
+    s->start = start;
+    s->test_view = (data_view){ te, 0, te->n };
+    if (data_split(tr, cfg->train_size, cfg->val_size, &s->train_view, &s->val_view, err, errlen)) {
+        free(s);
+        return -1;
     }
-    if (snap_taken) snapshot(&s, 0);
+    s->n = s->train_view.n;
+    if (s->n < 1) {
+        snprintf(err, errlen, "%s: no training rows left after the split", data->source);
+        free(s);
+        return -1;
+    }
+    if (run_alloc(s, cfg, data, s->n, err, errlen)) {
+        free(s);
+        return -1;
+    }
+    static const uint64_t streams[TRAIN_N_RNG] = { RNG_STREAM_INIT, RNG_STREAM_SHUFFLE, RNG_STREAM_DROPOUT,
+                                                  RNG_STREAM_AUGMENT, RNG_STREAM_EVAL };
+    for (int k = 0; k < TRAIN_N_RNG; k++) rng_seed(&s->rng[k], cfg->seed, streams[k]);
+    mlp_init(&s->model, &s->rng[TRAIN_RNG_INIT]);
+    for (int i = 0; i < s->n; i++) s->order[i] = i;
+    s->res.status = TRAIN_OK;
+    s->best_val = INFINITY;
+    s->first_loss = NAN;
+    *out = s;
+    return 0;
+}
 
-    int n_eval = n < TRAIN_EVAL_ROWS ? n : TRAIN_EVAL_ROWS;
-    evaluate(&s, &train_view, n_eval, &out->train_loss, &out->train_acc);
-    evaluate(&s, &val_view, val_view.n, &out->val_loss, &out->val_acc);
-    evaluate(&s, &test_view, test_view.n, &out->test_loss, &out->test_acc);
-    if (cfg->mc_samples > 0) evaluate_dropout_on(&s, &test_view, cfg->mc_samples, &eval_rng, out);
+/* The training steps of one epoch over the shuffled rows; 0, or -1 when a loss is not finite. */
+static int train_epoch_batches(train_session *s, double *loss_sum, long *right, int *batches) {
+    const train_config *cfg = &s->cfg;
+    mlp *m = &s->model;
+    const data_augment *aug = cfg->augment.shift > 0 || cfg->augment.flip ? &cfg->augment : NULL;
+    int n = s->n;
+    rng_shuffle(&s->rng[TRAIN_RNG_SHUFFLE], s->order, n);
+    for (int first = 0; first < n; first += cfg->batch_size) {
+        int cnt = n - first < cfg->batch_size ? n - first : cfg->batch_size; /* the last batch may be short */
+        data_gather(s->x, s->y, &s->train_view, s->order + first, cnt, aug, &s->rng[TRAIN_RNG_AUGMENT]);
+        /* shuffled rows are scattered over the data set: have the next batch's on the way during this step */
+        int next = first + cfg->batch_size;
+        if (next < n) data_prefetch(&s->train_view, s->order + next, n - next < cfg->batch_size ? n - next : cfg->batch_size);
+        mlp_forward(m, s->x, cnt, MLP_TRAIN, &s->rng[TRAIN_RNG_DROPOUT]);
+        int c;
+        double loss = mlp_loss(m, s->y, cnt, &c);
+        if (!isfinite(loss)) return -1;
+        if (s->step == 0) s->first_loss = loss;
+        train_update up = { &cfg->optim, m, ++s->step };
+        mlp_backward_each(m, s->y, cnt, train_update_layer, &up);
+        *loss_sum += loss;
+        *right += c;
+        (*batches)++;
+    }
+    return 0;
+}
+
+int train_step(train_session *s, train_epoch *out) {
+    if (s->ended) return 0;
+    const train_config *cfg = &s->cfg;
+    train_result *res = &s->res;
+    int epoch = s->epoch + 1;
+    train_epoch e = { .epoch = epoch };
+    double t0 = now_seconds(), loss_sum = 0.0;
+    long right = 0;
+    int batches = 0;
+    int bad = train_epoch_batches(s, &loss_sum, &right, &batches);
+    e.seconds = now_seconds() - t0;
+    if (out) *out = e;
+    if (bad) {
+        res->status = TRAIN_DIVERGED;
+        s->ended = 1;
+        return 0;
+    }
+    s->epoch = res->epochs_run = epoch;
+    e.train_loss = loss_sum / batches;
+    e.train_acc = (double)right / s->n;
+    evaluate(s, &s->val_view, s->val_view.n, &e.val_loss, &e.val_acc);
+    evaluate(s, &s->test_view, s->test_view.n, &e.test_loss, &e.test_acc);
+    int have_val = s->val_view.n > 0;
+    if (!isfinite(e.test_loss) || (have_val && !isfinite(e.val_loss)) ||
+        e.train_loss > TRAIN_DIVERGED_FACTOR * s->first_loss)
+        res->status = TRAIN_DIVERGED;
+    if (!have_val) res->best_epoch = epoch;
+    else if (e.val_loss < s->best_val) {
+        s->best_val = e.val_loss;
+        res->best_epoch = epoch;
+        if (s->best) { snapshot(s, 1); s->snap_taken = 1; }
+    }
+    s->curve[epoch - 1] = e;
+    if (out) *out = e;
+    if (res->status != TRAIN_OK || epoch == cfg->epochs ||
+        (cfg->early_stopping > 0 && epoch - res->best_epoch >= cfg->early_stopping))
+        s->ended = 1;
+    return !s->ended;
+}
+
+int train_epochs_done(const train_session *s) { return s->epoch; }
+
+int train_ended(const train_session *s) { return s->ended; }
+
+const train_epoch *train_curve(const train_session *s, int *n) {
+    *n = s->epoch;
+    return s->curve;
+}
+
+void train_stop(train_session *s) {
+    if (s->res.status == TRAIN_OK) s->res.status = TRAIN_STOPPED;
+    s->ended = 1;
+}
+
+void train_stop_pruned(train_session *s) {
+    if (s->res.status == TRAIN_OK) s->res.status = TRAIN_PRUNED;
+    s->ended = 1;
+}
+
+void train_finish(train_session *s, train_result *out) {
+    if (s->snap_taken) snapshot(s, 0);
+    *out = s->res;
+    int n_eval = s->n < TRAIN_EVAL_ROWS ? s->n : TRAIN_EVAL_ROWS;
+    evaluate(s, &s->train_view, n_eval, &out->train_loss, &out->train_acc);
+    evaluate(s, &s->val_view, s->val_view.n, &out->val_loss, &out->val_acc);
+    evaluate(s, &s->test_view, s->test_view.n, &out->test_loss, &out->test_acc);
+    if (s->cfg.mc_samples > 0) evaluate_dropout_on(s, &s->test_view, s->cfg.mc_samples, &s->rng[TRAIN_RNG_EVAL], out);
     else out->test_acc_dropout_on = out->pred_change = out->test_acc_mc = NAN;
-    run_free(&s);
-    out->seconds = now_seconds() - start;
+    out->seconds = now_seconds() - s->start;
+    train_free(s);
+}
+
+void train_free(train_session *s) {
+    if (!s) return;
+    run_free(s);
+    free(s);
+}
+
+int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn on_epoch, void *user,
+              train_result *out, char *err, size_t errlen) {
+    train_session *s;
+    if (train_begin(&s, cfg, data, err, errlen)) return -1;
+    train_epoch e;
+    int more;
+    do {
+        more = train_step(s, &e);
+        if (s->res.status == TRAIN_DIVERGED && s->epoch < e.epoch) break; /* no finished epoch to report */
+        if (on_epoch && on_epoch(&e, user)) train_stop(s);
+    } while (more && !s->ended);
+    train_finish(s, out);
     return 0;
 }

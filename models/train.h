@@ -35,7 +35,9 @@ typedef struct {
     double train_loss, train_acc, val_loss, val_acc, test_loss, test_acc;
 } train_epoch;
 
-typedef enum { TRAIN_OK = 0, TRAIN_DIVERGED = 1, TRAIN_STOPPED = 2 } train_status;
+/* TRAIN_STOPPED: the caller stopped the run (e.g. Ctrl-C); TRAIN_PRUNED: the caller ended it early on purpose
+   (successive halving), its results are those of the epochs trained. */
+typedef enum { TRAIN_OK = 0, TRAIN_DIVERGED = 1, TRAIN_STOPPED = 2, TRAIN_PRUNED = 3 } train_status;
 
 /* The outcome of a run, after best weights are restored (with early stopping) and evaluated. */
 typedef struct {
@@ -69,5 +71,44 @@ size_t train_memory_bytes(const train_config *cfg, const data_shape *shape);
    Returns 0, or -1 with err on invalid configuration or out of memory. */
 int train_run(const train_config *cfg, const data_bundle *data, train_epoch_fn on_epoch, void *user,
               train_result *out, char *err, size_t errlen);
+
+/* A run in progress, for callers that drive the epochs themselves (checkpoints, successive halving).
+   train_run is train_begin, train_step until it returns 0, train_finish. */
+typedef struct train_session train_session;
+
+/* Check cfg and data, allocate, seed the five rng streams and initialise the model (epoch 0).
+   Returns 0, or -1 with err (nothing allocated). */
+int train_begin(train_session **s, const train_config *cfg, const data_bundle *data, char *err, size_t errlen);
+/* Train the next epoch; *e (may be NULL) gets its metrics. Returns 1 if another epoch follows, 0 if the run
+   has ended (last epoch, early stopping, divergence: *e is then unfinished when the divergence came
+   mid-epoch, which train_epochs_done tells). Calling it on an ended run does nothing and returns 0. */
+int train_step(train_session *s, train_epoch *e);
+/* Epochs finished so far. */
+int train_epochs_done(const train_session *s);
+/* 1 once the run has ended (no epoch follows). */
+int train_ended(const train_session *s);
+/* The finished epochs' metrics (*n of them, the first epoch first); valid until the session is freed. */
+const train_epoch *train_curve(const train_session *s, int *n);
+/* End the run now with status TRAIN_STOPPED / TRAIN_PRUNED (unless it diverged). */
+void train_stop(train_session *s);
+void train_stop_pruned(train_session *s);
+/* Restore the best weights (early stopping), evaluate into out, and free the session. */
+void train_finish(train_session *s, train_result *out);
+/* Free a session without evaluating; safe on NULL. */
+void train_free(train_session *s);
+
+/* Checkpoints: the whole state of a run in progress (parameters, optimizer moments and step count,
+   batchnorm running statistics, the five rng streams, the shuffled row order, epoch, early-stopping state and
+   best weights, the curve so far) as bytes: a header (magic "SWEEPCKP", format version, a fingerprint of the
+   configuration and the sizes), the state, and a CRC-32 of it all. Restoring into a fresh session of the same
+   cfg and data continues bit for bit as if never interrupted. Host byte order: a checkpoint is for the
+   machine that wrote it. */
+/* Bytes train_state_save writes for s. */
+size_t train_state_size(const train_session *s);
+/* Write the state into buf (n >= train_state_size). Returns the bytes written, or 0 if n is too small. */
+size_t train_state_save(const train_session *s, void *buf, size_t n);
+/* Restore s (fresh from train_begin with the same cfg and data) from buf. A wrong magic, version,
+   configuration or size, or a checksum mismatch is refused: -1 with one line in err, s unchanged. */
+int train_state_load(train_session *s, const void *buf, size_t n, char *err, size_t errlen);
 
 #endif
