@@ -22,6 +22,15 @@ build/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# The version recorded with every run (provenance.c): git describe, else the VERSION file; rewritten only
+# when it changes, so it rebuilds one object.
+build/version.h: FORCE
+	@mkdir -p build; v=$$(git describe --always --dirty 2>/dev/null || cat VERSION); \
+	echo "#define SWEEP_VERSION \"$$v\"" > $@.tmp; cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+build/harness/provenance.o: build/version.h
+build/harness/provenance.o: CFLAGS += -Ibuild
+FORCE:
+
 build/unit_tests: $(UNIT_OBJ) $(HARNESS_OBJ) $(MODELS_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 

@@ -1,6 +1,7 @@
 /* sweep run: every run of an experiment, in parallel across runs (OpenMP), each finished run appended to
    results/<name>/{runs,curves}.csv at once, so a crash loses only the runs in flight and a rerun resumes. */
 #include <cblas.h>
+#include <getopt.h>
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
@@ -11,6 +12,9 @@
 #include "commands.h"
 #include "experiment.h"
 #include "progress.h"
+#include "provenance.h"
+#include "results_upgrade.h"
+#include "run_plan.h"
 #include "results.h"
 #include "store.h"
 #include "table.h"
@@ -86,46 +90,61 @@ static void run_usage(FILE *f) {
     settings_print_help(f, 0);
 }
 
+/* Parse the options (getopt_long). Returns 0 to go on, 1 after --help, 2 on a usage error (one line said). */
 static int run_parse_args(run_options *o, int argc, char **argv) {
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},     {"dry-run", no_argument, NULL, 'n'},
+        {"fresh", no_argument, NULL, 'F'},    {"tail-threads", no_argument, NULL, 'T'},
+        {"quiet", no_argument, NULL, 'q'},    {"jobs", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->jobs = omp_get_num_procs();
     o->out = "results";
-    o->sets = calloc((size_t)argc, sizeof *o->sets);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_next = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            run_usage(stdout);
-            return 1;
-        } else if (!strcmp(a, "--dry-run")) o->dry_run = 1;
-        else if (!strcmp(a, "--fresh")) o->fresh = 1;
-        else if (!strcmp(a, "--tail-threads")) o->tail_threads = 1;
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
-        else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            char *end;
-            long j = strtol(argv[++i], &end, 10);
-            if (*end || j < 1 || j > 1024) {
-                fprintf(stderr, "sweep run: -j: '%s' is not a number of jobs (1..1024)\n", argv[i]);
+    if (!(o->sets = calloc((size_t)argc + 1, sizeof *o->sets))) {
+        fprintf(stderr, "sweep run: out of memory\n");
+        return 2;
+    }
+    optind = 0;                                     /* GNU: rescan from the start (commands may run twice) */
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, "hqj:", longopts, NULL)) != -1;) {
+        char *end;
+        long j;
+        switch (c) {
+        case 'h': run_usage(stdout); return 1;
+        case 'n': o->dry_run = 1; break;
+        case 'F': o->fresh = 1; break;
+        case 'T': o->tail_threads = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 's': o->sets[o->n_sets++] = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'j':
+            j = strtol(optarg, &end, 10);
+            if (end == optarg || *end || j < 1 || j > 1024) {
+                fprintf(stderr, "sweep run: -j: '%s' is not a number of jobs (1..1024)\n", optarg);
                 return 2;
             }
             o->jobs = (int)j;
-        } else if (!strncmp(a, "-j", 2) && a[2]) {
-            o->jobs = atoi(a + 2);
-            if (o->jobs < 1) {
-                fprintf(stderr, "sweep run: '%s' is not a number of jobs\n", a);
-                return 2;
-            }
-        } else if (!strcmp(a, "--set") && has_next) o->sets[o->n_sets++] = argv[++i];
-        else if (!strncmp(a, "--set=", 6)) o->sets[o->n_sets++] = (char *)a + 6;
-        else if (!strcmp(a, "--out") && has_next) o->out = argv[++i];
-        else if (!strncmp(a, "--out=", 6)) o->out = a + 6;
-        else if (a[0] == '-') {
-            fprintf(stderr, "sweep run: unknown option or missing value: '%s' (see sweep run --help)\n", a);
+            break;
+        default:
+            if (optopt == 'j') fprintf(stderr, "sweep run: -j needs a value\n");
+            else if (optopt) fprintf(stderr, "sweep run: unknown option '-%c' (see sweep run --help)\n", optopt);
+            else fprintf(stderr, "sweep run: unknown option or missing value: '%s' (see sweep run --help)\n",
+                         argv[optind - 1]);
             return 2;
-        } else if (o->path) {
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        const char *a = argv[i];
+        if (strchr(a, '=') && !strstr(a, ".ini")) {
+            fprintf(stderr, "sweep run: '%s' looks like a setting: override it with --set %s\n", a, a);
+            return 2;
+        }
+        if (o->path) {
             fprintf(stderr, "sweep run: one experiment file at a time ('%s' and '%s')\n", o->path, a);
             return 2;
-        } else o->path = a;
+        }
+        o->path = a;
     }
     if (!o->path) {
         fprintf(stderr, "sweep run: no experiment file given (see sweep run --help)\n");
@@ -148,16 +167,6 @@ static void run_describe(const experiment *e, const exp_run *r, const int *varie
     }
 }
 
-/* Relative cost of a run, to start the longest first (a shorter tail at the end of the sweep). */
-static double run_cost(const exp_run *r, const data_bundle *d) {
-    const train_config *t = &r->cfg.train;
-    double n = t->train_size ? t->train_size : d->train.n - t->val_size, flops = 0;
-    int in = d->train.dim;
-    for (int k = 0; k < t->n_hidden; k++) flops += (double)in * t->hidden[k], in = t->hidden[k];
-    flops += (double)in * d->train.classes;
-    return (double)t->epochs * n * (flops + 2000.0 * 64 / t->batch_size);
-}
-
 typedef struct {
     double cost;
     int index;
@@ -170,8 +179,8 @@ static int run_order_cmp(const void *a, const void *b) {
 }
 
 /* Train one run and append its rows. Returns 0, or -1 with err (a store failure ends the sweep). */
-static int run_one(store *st, const exp_run *r, const data_bundle *data, const char *desc, progress *prog,
-                   run_shared *shared, char *err, size_t errlen) {
+static int run_one(store *st, const exp_run *r, int group, const data_bundle *data, const char *desc,
+                   progress *prog, run_shared *shared, char *err, size_t errlen) {
     int cap = r->cfg.train.epochs;
     run_curve curve = {calloc((size_t)cap, sizeof(train_epoch)), 0, cap, shared, prog};
     int ncols = results_runs_ncols(), ncurve;
@@ -199,6 +208,7 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
     for (int k = 0; k < ncols + curve.n * ncurve; k++) ptrs[k] = cells[k];
     for (int k = 0; k < curve.n; k++) rows[k] = ptrs + ncols + (size_t)k * ncurve;
     if (store_append(st, ptrs, (const char *const *const *)rows, curve.n, err, errlen) < 0) goto done;
+    progress_record(prog, group, res.val_acc);
     progress_run_done(prog, desc, res.status == TRAIN_DIVERGED ? "diverged" : "ok", curve.n, cap, res.val_acc,
                       res.test_acc, res.seconds);
     rc = 0;
@@ -242,22 +252,101 @@ static void run_data_free(run_data *d) {
     for (int i = 0; i < d->n; i++) data_bundle_free(&d->sets[i]);
 }
 
-static void run_dry(const experiment *e, const int *varies, const char *dir) {
-    table done;
-    char err[512], path[1200], desc[1024];
+/* What the sweep's runs share before training: configuration groups, costs, an index by run_id. */
+typedef struct {
+    int *group_of, n_groups, *sorted;
+    char **labels;
+    double *cost;
+} run_plan;
+
+static void run_plan_release(run_plan *p) {
+    free(p->group_of);
+    free(p->sorted);
+    free(p->cost);
+    run_plan_free_labels(p->labels, p->n_groups);
+}
+
+static int run_plan_make(run_plan *p, const experiment *e, const int *varies, const run_data *data) {
+    memset(p, 0, sizeof *p);
+    p->group_of = calloc((size_t)e->n_runs + 1, sizeof *p->group_of);
+    p->cost = calloc((size_t)e->n_runs + 1, sizeof *p->cost);
+    p->sorted = run_plan_index(e);
+    if (!p->group_of || !p->cost || !p->sorted) return -1;
+    for (int k = 0; k < e->n_runs; k++) p->cost[k] = run_plan_cost(&e->runs[k].cfg.train, run_data_for(data, e->runs[k].cfg.data));
+    return (p->n_groups = run_plan_groups(e, varies, p->group_of, &p->labels)) < 0 ? -1 : 0;
+}
+
+/* The stored runs.csv of dir, upgraded to today's columns in memory; 0 rows when there is none. */
+static void run_read_stored(table *t, const char *dir) {
+    char path[1200], err[512];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
-    int have = table_read(&done, path, err, sizeof err) == 0;
-    int col = have ? table_col(&done, "run_id") : -1, n_done = 0;
-    for (int k = 0; k < e->n_runs; k++) {
-        int is_done = 0;
-        for (int row = 0; col >= 0 && row < done.nrows && !is_done; row++)
-            is_done = !strcmp(table_cell(&done, row, col), e->runs[k].run_id);
-        n_done += is_done;
-        run_describe(e, &e->runs[k], varies, desc, sizeof desc);
-        printf("%s  %-7s %s\n", e->runs[k].run_id, is_done ? "done" : "pending", desc);
+    memset(t, 0, sizeof *t);
+    if (table_read(t, path, err, sizeof err) == 0 && results_upgrade_table(t, NULL, err, sizeof err) == 0) return;
+    table_free(t);
+}
+
+static void run_dry(const experiment *e, const int *varies, const char *dir, const run_plan *plan, int jobs) {
+    table done;
+    char desc[1024];
+    run_read_stored(&done, dir);
+    char *is_done = calloc((size_t)e->n_runs + 1, 1);
+    int col = table_col(&done, "run_id"), n_done = 0, samples;
+    for (int row = 0; is_done && col >= 0 && row < done.nrows; row++) {
+        int k = run_plan_find(e, plan->sorted, table_cell(&done, row, col));
+        if (k >= 0 && !is_done[k]) is_done[k] = 1, n_done++;
     }
-    printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, e->n_runs - n_done, dir);
-    if (have) table_free(&done);
+    double rate = run_plan_rate(e, plan->sorted, &done, plan->cost, &samples), work = 0, longest = 0;
+    for (int k = 0; k < e->n_runs; k++) {
+        int d = is_done && is_done[k];
+        if (!d) work += plan->cost[k] * rate, longest = fmax(longest, plan->cost[k] * rate);
+        run_describe(e, &e->runs[k], varies, desc, sizeof desc);
+        printf("%s  %-7s %s\n", e->runs[k].run_id, d ? "done" : "pending", desc);
+    }
+    int pending = e->n_runs - n_done, par = jobs < pending ? jobs : pending;
+    printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, pending, dir);
+    if (pending)   /* runs start longest first: the sweep takes the larger of the even share and the longest run */
+        printf("estimated time: %.0f s on %d threads (%.0f core-seconds; cost model calibrated on %s)\n",
+               fmax(work / par, longest), par, work,
+               samples ? "the stored runs" : "a default rate: no stored runs of this experiment yet");
+    free(is_done);
+    table_free(&done);
+}
+
+/* Bring an older results directory to today's columns, open the store, and tell what resuming means: runs
+   done, kernels that differ. Returns 0 or -1 with err. */
+static int run_open(store **st, const char *dir, int fresh, int quiet, char *err, size_t errlen) {
+    char msg[2048];
+    int up = fresh ? 0 : results_upgrade_dir(dir, msg, sizeof msg, err, errlen);
+    if (up < 0) return -1;
+    if (up > 0 && !quiet) fprintf(stderr, "sweep run: upgraded to the current columns (defaults filled): %s\n", msg);
+    int nruns = results_runs_ncols(), ncurve;
+    const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
+    if (!runs_header) return snprintf(err, errlen, "out of memory"), -1;
+    results_runs_header(runs_header);
+    const char *const *curves_header = results_curves_header(&ncurve);
+    int rc = store_open(st, dir, runs_header, nruns, curves_header, ncurve, fresh, err, errlen);
+    free(runs_header);
+    return rc;
+}
+
+/* Stored runs of this experiment count as done in the progress, and join their configurations' means; runs
+   trained with other kernels are warned about. */
+static void run_resume_stored(const experiment *e, const run_plan *plan, const char *dir, progress *prog) {
+    table t;
+    run_read_stored(&t, dir);
+    int id = table_col(&t, "run_id"), val = table_col(&t, "val_acc");
+    for (int r = 0; id >= 0 && val >= 0 && r < t.nrows; r++) {
+        int k = run_plan_find(e, plan->sorted, table_cell(&t, r, id));
+        if (k >= 0) progress_record(prog, plan->group_of[k], table_num(&t, r, val));
+    }
+    provenance p;
+    char msg[2048];
+    provenance_get(&p);
+    if (t.nrows && provenance_check_table(&t, &p, msg, sizeof msg) && *msg)
+        fprintf(stderr, "sweep run: warning: resuming: %s\n", msg);
+    else if (t.nrows && *msg)
+        fprintf(stderr, "sweep run: note: %s\n", msg);
+    table_free(&t);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -286,52 +375,57 @@ int cmd_run(int argc, char **argv) {
     }
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/%s", o.out, e.name);
-    if (o.dry_run) {
-        run_dry(&e, varies, dir);
-        experiment_free(&e);
-        free(o.sets);
-        return 0;
-    }
-    rc = 1;
+    rc = 2;                                         /* bad input until the data has loaded */
     run_data data;
     memset(&data, 0, sizeof data);
+    run_plan plan;
+    memset(&plan, 0, sizeof plan);
     store *st = NULL;
     run_order *order = NULL;
+    progress prog;
+    memset(&prog, 0, sizeof prog);
     if (run_data_load(&data, &e, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
         goto done;
     }
-    int nruns = results_runs_ncols(), ncurve;
-    const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
-    results_runs_header(runs_header);
-    const char *const *curves_header = results_curves_header(&ncurve);
-    int open_rc = store_open(&st, dir, runs_header, nruns, curves_header, ncurve, o.fresh, err, sizeof err);
-    free(runs_header);
-    if (open_rc) {
+    rc = 1;
+    if (run_plan_make(&plan, &e, varies, &data) || !(order = calloc((size_t)e.n_runs, sizeof *order))) {
+        fprintf(stderr, "sweep run: out of memory for %d runs\n", e.n_runs);
+        goto done;
+    }
+    if (o.dry_run) {
+        run_dry(&e, varies, dir, &plan, o.jobs);
+        rc = 0;
+        goto done;
+    }
+    if (run_open(&st, dir, o.fresh, o.quiet, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
         goto done;
     }
-    order = calloc((size_t)e.n_runs, sizeof *order);
     int pending = 0;
+    long total_epochs = 0;
     for (int k = 0; k < e.n_runs; k++)
         if (!store_has(st, e.runs[k].run_id)) {
             order[pending].index = k;
-            order[pending++].cost = run_cost(&e.runs[k], run_data_for(&data, e.runs[k].cfg.data));
+            order[pending++].cost = plan.cost[k];
+            total_epochs += e.runs[k].cfg.train.epochs;
         }
     qsort(order, (size_t)pending, sizeof *order, run_order_cmp);
     if (!o.quiet)
         fprintf(stderr, "sweep run: %s: %d runs, %d already done, %d to train on %d threads; results in %s\n", e.name,
                 e.n_runs, e.n_runs - pending, pending, o.jobs < pending || !pending ? o.jobs : pending, dir);
+    if (progress_init(&prog, stderr, e.n_runs, e.n_runs - pending, total_epochs, plan.n_groups,
+                      (const char *const *)plan.labels, o.quiet)) {
+        fprintf(stderr, "sweep run: out of memory\n");
+        goto done;
+    }
+    run_resume_stored(&e, &plan, dir, &prog);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = run_on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     openblas_set_num_threads(1);
-    progress prog;
-    long total_epochs = 0;
-    for (int i = 0; i < pending; i++) total_epochs += e.runs[order[i].index].cfg.train.epochs;
-    progress_init(&prog, stderr, pending, total_epochs, o.quiet);
     int failed = 0, skipped = 0;
     run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0};
     char first_err[4096] = "";
@@ -350,8 +444,8 @@ int cmd_run(int argc, char **argv) {
             continue;
         }
         run_describe(&e, r, varies, desc, sizeof desc);
-        int bad = claimed < 0 || run_one(st, r, run_data_for(&data, r->cfg.data), desc, &prog, &shared, local_err,
-                                         sizeof local_err);
+        int bad = claimed < 0 || run_one(st, r, plan.group_of[order[i].index], run_data_for(&data, r->cfg.data), desc,
+                                         &prog, &shared, local_err, sizeof local_err);
         store_release(st, r->run_id);
 #pragma omp atomic
         shared.finished++;
@@ -379,13 +473,15 @@ int cmd_run(int argc, char **argv) {
         getrusage(RUSAGE_SELF, &ru);
         if (!o.quiet)
             fprintf(stderr, "sweep run: %s: %d runs trained%s, %d diverged, %.1fs, peak memory %.0f MB; %d rows in %s/runs.csv\n",
-                    e.name, prog.done, skipped ? " (others were being trained by another process)" : "", prog.failed,
+                    e.name, prog.done - prog.done_before, skipped ? " (others were being trained by another process)" : "", prog.failed,
                     omp_get_wtime() - prog.start, ru.ru_maxrss / 1024.0, total_done, dir);
         rc = 0;
     }
 done:
+    if (prog.sum) progress_finish(&prog);
     store_close(st);
     free(order);
+    if (plan.group_of || plan.sorted || plan.cost) run_plan_release(&plan);
     run_data_free(&data);
     experiment_free(&e);
     free(o.sets);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "provenance.h"
 
 typedef struct {
     const char *name;
@@ -24,6 +25,9 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+    char err[512];
+    provenance_pin_blas(argv, err, sizeof err);      /* returns only when no re-exec was needed (or it failed) */
+    if (*err) fprintf(stderr, "sweep: %s\n", err);
     if (argc < 2) {
         usage(stderr);
         return 2;

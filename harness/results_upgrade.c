@@ -1,0 +1,161 @@
+/* results_upgrade: results written by an older sweep (an older runs.csv schema) read and resumed as today's.
+   A column added since (a setting whose default reproduces the old behaviour, or a result column such as the
+   provenance) is filled: the setting's default, or "" (unknown). Run ids do not change (settings_run_id hashes a
+   later setting only when it differs from its default), so every stored run stays done. */
+#include "results.h"
+#include "results_upgrade.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+const char *results_fill_value(const char *name, char *buf, size_t n) {
+    int s = settings_find(name);
+    if (s >= 0 && settings_table[s].since > 1 && !strcmp(settings_table[s].name, name)) {
+        run_config d;
+        settings_defaults(&d);
+        settings_format(s, &d, buf, n);
+        return buf;
+    }
+    const results_column *c = results_find(name);
+    if (c && c->since > 1) {
+        buf[0] = 0;
+        return buf;
+    }
+    return NULL;
+}
+
+int results_upgrade_table(table *t, int *added, char *err, size_t errlen) {
+    int n = results_runs_ncols(), extra = 0, fill = 0;
+    const char **want = malloc((size_t)n * sizeof *want);
+    if (!want) return snprintf(err, errlen, "out of memory"), -1;
+    results_runs_header(want);
+    for (int j = 0; j < t->ncols; j++) {            /* columns this build does not know stay, after today's */
+        int k = 0;
+        while (k < n && strcmp(want[k], t->cols[j])) k++;
+        extra += k == n;
+    }
+    int ncols = n + extra, rc = -1, same = t->ncols == n;
+    int *from = malloc((size_t)ncols * sizeof *from);
+    char **cols = calloc((size_t)ncols, sizeof *cols), **cells = NULL, buf[1][RESULTS_CELL];
+    if (!from || !cols) goto oom;
+    for (int k = 0; k < n; k++) {
+        from[k] = table_col(t, want[k]);
+        same = same && from[k] == k;
+        if (from[k] < 0 && !results_fill_value(want[k], buf[0], sizeof buf[0])) {
+            snprintf(err, errlen, "%s: no column '%s' (not a runs.csv of sweep, or damaged)", t->path, want[k]);
+            goto done;
+        }
+        fill += from[k] < 0;
+    }
+    if (added) *added = fill;
+    if (same) { rc = 0; goto done; }
+    for (int j = 0, k = n; j < t->ncols; j++) {
+        int known = 0;
+        for (int i = 0; i < n && !known; i++) known = !strcmp(want[i], t->cols[j]);
+        if (!known) from[k++] = j;
+    }
+    cells = calloc((size_t)t->nrows * (size_t)ncols + 1, sizeof *cells);
+    if (!cells) goto oom;
+    for (int k = 0; k < ncols; k++) {
+        cols[k] = strdup(k < n ? want[k] : t->cols[from[k]]);
+        if (!cols[k]) goto oom;
+        const char *v = from[k] < 0 ? results_fill_value(want[k], buf[0], sizeof buf[0]) : NULL;
+        for (int r = 0; r < t->nrows; r++)
+            if (!(cells[(size_t)r * ncols + k] = strdup(v ? v : table_cell(t, r, from[k])))) goto oom;
+    }
+    char *path = t->path;
+    int nrows = t->nrows;
+    t->path = NULL;
+    table_free(t);
+    *t = (table){ncols, nrows, cols, cells, path};
+    cols = NULL;
+    cells = NULL;
+    rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "%s: out of memory", t->path);
+done:
+    if (cells)
+        for (size_t i = 0; i < (size_t)t->nrows * (size_t)ncols; i++) free(cells[i]);
+    if (cols)
+        for (int k = 0; k < ncols; k++) free(cols[k]);
+    free(cells);
+    free(cols);
+    free(from);
+    free((void *)want);
+    return rc;
+}
+
+/* Rewrite one runs.csv in today's columns (temporary file, fsync, rename). 1 rewritten, 0 already current or
+   unreadable (the store then says why), -1 with err. */
+static int upgrade_file(const char *path, char *err, size_t errlen) {
+    table t;
+    char rerr[512];
+    if (access(path, F_OK) != 0 || table_read(&t, path, rerr, sizeof rerr) != 0) return 0;
+    int added = 0, rc = 0, before = t.ncols;
+    if (results_upgrade_table(&t, &added, err, errlen)) { table_free(&t); return -1; }
+    int n = results_runs_ncols();
+    const char **want = malloc((size_t)n * sizeof *want);
+    if (!want) { table_free(&t); return snprintf(err, errlen, "out of memory"), -1; }
+    results_runs_header(want);
+    int current = before == t.ncols && added == 0;
+    for (int k = 0; current && k < n; k++) current = !strcmp(t.cols[k], want[k]);
+    free((void *)want);
+    if (current) { table_free(&t); return 0; }
+    char *tmp = NULL;
+    FILE *f = asprintf(&tmp, "%s.upgrade-tmp", path) < 0 ? NULL : fopen(tmp, "w");
+    int ok = f != NULL;
+    for (int r = -1; ok && r < t.nrows; r++) {
+        char *line = table_format_row(r < 0 ? (const char *const *)t.cols : (const char *const *)t.cells + (size_t)r * t.ncols, t.ncols);
+        ok = line && fputs(line, f) >= 0;
+        free(line);
+    }
+    if (f) ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok, ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) == 0) rc = 1;
+    else {
+        snprintf(err, errlen, "%s: cannot rewrite it in the current format: %s", path, strerror(errno));
+        if (tmp) unlink(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    table_free(&t);
+    return rc;
+}
+
+int results_upgrade_dir(const char *dir, char *msg, size_t msglen, char *err, size_t errlen) {
+    msg[0] = 0;
+    char *lock_path = NULL, *pattern = NULL, *runs = NULL;
+    if (asprintf(&lock_path, "%s/.lock", dir) < 0 || asprintf(&pattern, "%s/shards/*/runs.csv", dir) < 0 ||
+        asprintf(&runs, "%s/runs.csv", dir) < 0) {
+        free(lock_path), free(pattern), free(runs);
+        return snprintf(err, errlen, "out of memory"), -1;
+    }
+    int rc = 0, fd = -1;
+    if (access(runs, F_OK) == 0 && (fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+        snprintf(err, errlen, "%s: %s", lock_path, strerror(errno));
+        rc = -1;
+    }
+    while (fd >= 0 && flock(fd, LOCK_EX) != 0 && errno == EINTR) {}
+    glob_t g = {0};
+    int have_glob = fd >= 0 && glob(pattern, 0, NULL, &g) == 0;
+    size_t used = 0;
+    for (size_t i = 0; fd >= 0 && rc >= 0 && i < 1 + (have_glob ? g.gl_pathc : 0); i++) {
+        const char *p = i ? g.gl_pathv[i - 1] : runs;
+        int u = upgrade_file(p, err, errlen);
+        if (u < 0) rc = -1;
+        else if (u > 0 && used < msglen) {
+            used += (size_t)snprintf(msg + used, msglen - used, "%s%s", used ? ", " : "", p);
+            rc++;
+        }
+    }
+    if (have_glob) globfree(&g);
+    if (fd >= 0) close(fd);
+    free(lock_path), free(pattern), free(runs);
+    return rc;
+}
