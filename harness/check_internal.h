@@ -11,6 +11,8 @@ typedef struct {
     const char *baseline, *results, *metric, *junit;
     double atol;
     int seed_aware, update;
+    int direction;              /* --direction: +1 higher is better, -1 lower, 0 from the results column table */
+    int common_only;            /* --common-only: compare the configurations both sides have; list the rest */
 } check_opts;
 
 enum { BASE, CUR };

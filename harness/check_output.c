@@ -110,9 +110,31 @@ int check_write_junit(const check_state *s, const check_opts *o, const int count
 
 /* Copies the current table to the baseline path through a temporary file and rename, so an interrupted
    update never leaves a half-written baseline. */
+/* Create the directory of path (mkdir -p) so that a new baseline can go there; 0, or 2 naming it. */
+static int check_make_parent(const char *path) {
+    char *dir = strdup(path);
+    if (!dir) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = 0;
+        for (char *p = dir + 1; !rc && *p; p++) {
+            if (*p != '/') continue;
+            *p = 0;
+            rc = mkdir(dir, 0777) != 0 && errno != EEXIST;
+            *p = '/';
+        }
+        if (!rc) rc = mkdir(dir, 0777) != 0 && errno != EEXIST;
+        if (rc) fprintf(stderr, "sweep check: cannot create the baseline's directory %s: %s\n", dir, strerror(errno));
+    }
+    free(dir);
+    return rc ? 2 : 0;
+}
+
 int check_update_baseline(const check_state *s, const check_opts *o) {
     const table *t = &s->side[CUR].t;
     char *tmp;
+    if (check_make_parent(o->baseline)) return 2;
     if (asprintf(&tmp, "%s.XXXXXX", o->baseline) < 0) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
     int fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;

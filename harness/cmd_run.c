@@ -305,8 +305,8 @@ static void run_dry(const experiment *e, const int *varies, const char *dir, con
     int pending = e->n_runs - n_done, par = jobs < pending ? jobs : pending;
     printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, pending, dir);
     if (pending)   /* runs start longest first: the sweep takes the larger of the even share and the longest run */
-        printf("estimated time: %.0f s on %d threads (%.0f core-seconds; cost model calibrated on %s)\n",
-               fmax(work / par, longest), par, work,
+        printf("estimated time: %.*f s on %d threads (%.0f core-seconds; cost model calibrated on %s)\n",
+               fmax(work / par, longest) < 10 ? 1 : 0, fmax(work / par, longest), par, work,
                samples ? "the stored runs" : "a default rate: no stored runs of this experiment yet");
     free(is_done);
     table_free(&done);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXP_MAX_VARIANTS 64
 #define EXP_MAX_ITEMS 256
@@ -117,6 +118,33 @@ static int exp_check_value(exp_parse *p, int setting, const char *key, const cha
     return ok;
 }
 
+/* The setting a key of an experiment (file or --set) names. "seed" is refused: in an experiment the seeds of every
+   configuration are "seeds", and one seed there would quietly shrink the sweep. -1 with msg. */
+static int exp_find_key(const char *key, char *msg, size_t n) {
+    char k[128];
+    settings_trim(key, k, sizeof k);
+    int setting = settings_find(k);
+    if (setting == settings_seed_index() && strcmp(k, "seeds")) {
+        snprintf(msg, n, "'%s' is not a key of an experiment: the seeds every configuration runs with are 'seeds' "
+                 "(seeds = 9 runs each configuration once, with seed 9; seeds = 1-5 five times)", k);
+        return -1;
+    }
+    if (setting < 0) {
+        char err[1536];
+        settings_unknown(k, "key", err, sizeof err);
+        snprintf(msg, n, "%s (and name, description, seeds)", err);
+    }
+    return setting;
+}
+
+/* A data path that does not exist is reported at its line, before anything runs. 0 when missing. */
+static int exp_path_exists(exp_parse *p, const char *value) {
+    char it[256];
+    settings_trim(value, it, sizeof it);
+    if (!*it || access(it, F_OK) == 0) return 1;
+    return exp_fail(p, "data: '%s' does not exist (%s)", it, strerror(errno));
+}
+
 /* Enter a section: [sweep] or [variant NAME] (created on first sight). 0 on error. */
 static int exp_enter_section(exp_parse *p, const char *section) {
     if (!strcmp(section, "sweep")) {
@@ -186,12 +214,13 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         }
         return 1;
     }
-    int setting = settings_find(!strcmp(name, "seeds") ? "seed" : name);
+    int setting = exp_find_key(name, p->err, sizeof p->err);
     if (setting < 0) {
-        char names[1024];
-        settings_names(names, sizeof names);
-        return exp_fail(p, "unknown key '%s'; allowed: name, description, seeds, %s", name, names);
+        char msg[sizeof p->err];
+        snprintf(msg, sizeof msg, "%s", p->err);
+        return exp_fail(p, "%s%s", msg, "");
     }
+    if (settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, value)) return 0;
     exp_section *sec = p->current < 0 ? &p->base : &p->variants[p->current];
     if (sec->values[setting]) return exp_fail(p, "'%s' is set twice in this section%s", name, "");
     if (!exp_check_value(p, setting, name, value)) return 0;
@@ -320,14 +349,18 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
             goto done;
         }
         snprintf(key, sizeof key, "%.*s", (int)(eq - overrides[k]), overrides[k]);
-        int setting = settings_find(!strcmp(key, "seeds") ? "seed" : key);
+        char trimmed[128];
+        settings_trim(key, trimmed, sizeof trimmed);        /* "dropout = 0.2" as in the file */
+        int setting = exp_find_key(trimmed, p->err, sizeof p->err);
         if (setting < 0) {
-            char names[1024];
-            settings_names(names, sizeof names);
-            snprintf(err, errlen, "--set %s: unknown setting; allowed: seeds, %s", key, names);
+            snprintf(err, errlen, "--set %s: %s", overrides[k], p->err);
             goto done;
         }
-        if (!exp_check_value(p, setting, key, eq + 1)) {
+        if (settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, eq + 1)) {
+            snprintf(err, errlen, "%s", p->err);
+            goto done;
+        }
+        if (!exp_check_value(p, setting, trimmed, eq + 1)) {
             snprintf(err, errlen, "%s", p->err);
             goto done;
         }

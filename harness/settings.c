@@ -101,6 +101,9 @@ const char *settings_suggest(const char *name) {
 void settings_unknown(const char *name, const char *what, char *err, size_t errlen) {
     char names[1024];
     settings_names(names, sizeof names);
+    size_t len = strlen(names);
+    if (!strcmp(what, "key") && len > 6 && !strcmp(names + len - 6, ", seed"))   /* experiments say "seeds" */
+        snprintf(names + len - 6, sizeof names - len + 6, ", seeds");
     const char *near = settings_suggest(name);
     if (near)
         snprintf(err, errlen, "unknown %s '%s'; did you mean '%s'? (allowed: %s)", what, name,
