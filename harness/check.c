@@ -96,15 +96,6 @@ static int parse_args(int argc, char **argv, check_opts *o) {
 
 /* ---- command ---- */
 
-static int read_side(check_side *c, const char *path) {
-    char err[512];
-    if (table_read(&c->t, path, err, sizeof err)) {
-        fprintf(stderr, "sweep check: %s\n", err);
-        return 2;
-    }
-    return 0;
-}
-
 static int run_check(check_state *s, const check_opts *o) {
     const char *m = o->metric;
     s->higher_better = strstr(m, "acc") != NULL;
@@ -113,14 +104,8 @@ static int run_check(check_state *s, const check_opts *o) {
                         "(the name must contain \"acc\" or \"loss\")\n", m);
         return 2;
     }
-    char *runs = NULL;
-    struct stat st;
-    if (stat(o->results, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (asprintf(&runs, "%s/runs.csv", o->results) < 0) return 2;
-    }
-    int rc = read_side(&s->side[CUR], runs ? runs : o->results);
-    free(runs);
-    if (!o->update) rc |= read_side(&s->side[BASE], o->baseline);
+    int rc = check_read_side(&s->side[CUR], o->results);
+    if (!o->update) rc |= check_read_side(&s->side[BASE], o->baseline);
     if (rc || (rc = check_find_columns(s, m))) return rc;
     if (check_group_configs(s)) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
     if (o->update) return check_update_baseline(s, o);
@@ -157,9 +142,8 @@ int cmd_check(int argc, char **argv) {
     check_state s = {0};
     rc = run_check(&s, &o);
     for (int sd = 0; sd < 2; sd++) {
-        table_free(&s.side[sd].t);
+        runset_close(s.side[sd].rs);
         free(s.side[sd].cfg);
-        free(s.side[sd].config_of);
     }
     for (int i = 0; i < s.nconf; i++) free(s.conf[i].label);
     free(s.conf);
