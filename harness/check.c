@@ -117,15 +117,6 @@ static int parse_args(int argc, char **argv, check_opts *o) {
 
 /* ---- command ---- */
 
-static int read_side(check_side *c, const char *path) {
-    char err[512];
-    if (table_read(&c->t, path, err, sizeof err) || results_upgrade_table(&c->t, NULL, err, sizeof err)) {
-        fprintf(stderr, "sweep check: %s\n", err);
-        return 2;
-    }
-    return 0;
-}
-
 /* --common-only: keep the configurations both sides ran; say how many were left out. Returns 0, or 2 when
    nothing is in common. */
 static int check_keep_common(check_state *s) {
@@ -142,15 +133,7 @@ static int check_keep_common(check_state *s) {
             free(c->label);
         }
     }
-    for (int sd = 0; sd < 2; sd++)
-        for (int r = 0; r < s->side[sd].t.nrows; r++) s->side[sd].config_of[r] = map[s->side[sd].config_of[r]];
     free(map);
-    for (int f = 0; f < n; f++) s->conf[f].row = -1;   /* first rows: found again below */
-    for (int sd = 1; sd >= 0; sd--)
-        for (int r = 0; r < s->side[sd].t.nrows; r++) {
-            int f = s->side[sd].config_of[r];
-            if (f >= 0 && s->conf[f].row < 0) s->conf[f].side = sd, s->conf[f].row = r;
-        }
     s->nconf = n;
     if (only[BASE] || only[CUR])
         fprintf(stderr, "sweep check: --common-only: %d configurations in common; %d only in the baseline, %d only in "
@@ -172,14 +155,8 @@ static int run_check(check_state *s, const check_opts *o) {
         return 2;
     }
     s->higher_better = direction > 0;
-    char *runs = NULL;
-    struct stat st;
-    if (stat(o->results, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (asprintf(&runs, "%s/runs.csv", o->results) < 0) return 2;
-    }
-    int rc = read_side(&s->side[CUR], runs ? runs : o->results);
-    free(runs);
-    if (!o->update) rc |= read_side(&s->side[BASE], o->baseline);
+    int rc = check_read_side(&s->side[CUR], o->results);
+    if (!o->update) rc |= check_read_side(&s->side[BASE], o->baseline);
     if (rc || (rc = check_find_columns(s, m))) return rc;
     if (check_group_configs(s)) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
     if (o->update) return check_update_baseline(s, o);
@@ -220,9 +197,8 @@ int cmd_check(int argc, char **argv) {
     check_state s = {0};
     rc = run_check(&s, &o);
     for (int sd = 0; sd < 2; sd++) {
-        table_free(&s.side[sd].t);
+        runset_close(s.side[sd].rs);
         free(s.side[sd].cfg);
-        free(s.side[sd].config_of);
     }
     for (int i = 0; i < s.nconf; i++) free(s.conf[i].label);
     free(s.conf);

@@ -112,7 +112,7 @@ static int train_parse(int argc, char **argv, run_config *cfg, train_progress *p
             } else {
                 char name[128];
                 snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
-                settings_unknown(name, "setting", err, sizeof err);
+                settings_unknown(name, 0, err, sizeof err);
                 fprintf(stderr, "sweep train: %s\n", err);
             }
             return 2;

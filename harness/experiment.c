@@ -120,7 +120,7 @@ static int exp_check_value(exp_parse *p, int setting, const char *key, const cha
 
 /* The setting a key of an experiment (file or --set) names. "seed" is refused: in an experiment the seeds of every
    configuration are "seeds", and one seed there would quietly shrink the sweep. -1 with msg. */
-static int exp_find_key(const char *key, char *msg, size_t n) {
+static int exp_find_key(const char *key, int is_set, char *msg, size_t n) {
     char k[128];
     settings_trim(key, k, sizeof k);
     int setting = settings_find(k);
@@ -131,8 +131,9 @@ static int exp_find_key(const char *key, char *msg, size_t n) {
     }
     if (setting < 0) {
         char err[1536];
-        settings_unknown(k, "key", err, sizeof err);
-        snprintf(msg, n, "%s (and name, description, seeds)", err);
+        settings_unknown(k, 1, err, sizeof err);
+        if (is_set && !strncmp(err, "unknown key", 11)) snprintf(msg, n, "unknown setting%s", err + 11);
+        else snprintf(msg, n, "%s%s", err, is_set ? "" : " (and name, description)");
     }
     return setting;
 }
@@ -214,7 +215,7 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         }
         return 1;
     }
-    int setting = exp_find_key(name, p->err, sizeof p->err);
+    int setting = exp_find_key(name, 0, p->err, sizeof p->err);
     if (setting < 0) {
         char msg[sizeof p->err];
         snprintf(msg, sizeof msg, "%s", p->err);
@@ -351,9 +352,9 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
         snprintf(key, sizeof key, "%.*s", (int)(eq - overrides[k]), overrides[k]);
         char trimmed[128];
         settings_trim(key, trimmed, sizeof trimmed);        /* "dropout = 0.2" as in the file */
-        int setting = exp_find_key(trimmed, p->err, sizeof p->err);
+        int setting = exp_find_key(trimmed, 1, p->err, sizeof p->err);
         if (setting < 0) {
-            snprintf(err, errlen, "--set %s: %s", overrides[k], p->err);
+            snprintf(err, errlen, "--set %s: %s", trimmed, p->err);
             goto done;
         }
         if (settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, eq + 1)) {

@@ -115,10 +115,17 @@ int provenance_check_table(const table *t, const provenance *p, char *msg, size_
 
 int provenance_compare_tables(const table *a, const table *b, char *msg, size_t n) {
     msg[0] = 0;
-    if (a->nrows == 0) return 0;
+    if (a->nrows == 0 || b->nrows == 0) return 0;
     provenance p;
-    const char *core, *isa, *ver;
+    const char *core, *isa, *ver, *bcore, *bisa, *bver;
     row_provenance(a, 0, &core, &isa, &ver);
+    row_provenance(b, 0, &bcore, &bisa, &bver);
+    int b_known = 0;
+    for (int r = 0; r < b->nrows && !b_known; r++) {
+        row_provenance(b, r, &bcore, &bisa, &bver);
+        b_known = *bcore != 0;
+    }
+    if (!*core && !b_known) return 0;              /* both from before provenance: nothing to compare */
     snprintf(p.blas_core, sizeof p.blas_core, "%s", core);
     snprintf(p.isa, sizeof p.isa, "%s", isa);
     snprintf(p.version, sizeof p.version, "%s", ver);

@@ -4,6 +4,7 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,76 +79,54 @@ rpt_group *rpt_find(rpt_exp *e, const char *col, double v, const char *col2, dou
     return NULL;
 }
 
-/* Order of two configuration cells: numbers numerically, width lists ("16,16") by their widths. */
-static int cell_cmp(const char *a, const char *b)
-{
-    char *ea, *eb;
-    while (*a || *b) {
-        double x = strtod(a, &ea), y = strtod(b, &eb);
-        if (ea == a || eb == b) return strcmp(a, b);
-        if (x != y) return x < y ? -1 : 1;
-        a = *ea == ',' ? ea + 1 : ea;
-        b = *eb == ',' ? eb + 1 : eb;
-        if ((*ea && *ea != ',') || (*eb && *eb != ',')) return strcmp(a, b);
-    }
-    return 0;
-}
-
 static int group_cmp(const void *pa, const void *pb, void *arg)
 {
     const rpt_exp *e = arg;
     const rpt_group *a = pa, *b = pb;
     for (int i = 0; i < e->nvary; i++) {
         int c = e->vary_cols[i];
-        int r = cell_cmp(table_cell(&e->runs, a->first, c), table_cell(&e->runs, b->first, c));
+        int r = runset_cell_cmp(table_cell(&e->runs, a->first, c), table_cell(&e->runs, b->first, c));
         if (r) return r;
     }
     return 0;
 }
 
-static int same_config(const rpt_exp *e, int r1, int r2)
-{
-    for (int i = 0; i < e->ncfg; i++)
-        if (strcmp(table_cell(&e->runs, r1, e->cfg_cols[i]), table_cell(&e->runs, r2, e->cfg_cols[i])))
-            return 0;
-    return 1;
-}
-
+/* Groups from the runset's configurations: the ok runs of each, sorted by the varying columns. */
 static int exp_group(rpt_exp *e, char *err, size_t errlen)
 {
     const table *t = &e->runs;
-    int c_variant = table_col(t, "variant"), c_first = table_col(t, "hidden"), c_last = table_col(t, "data");
     int c_status = table_col(t, "status"), c_seed = table_col(t, "seed");
-    if (c_variant < 0 || c_first < 0 || c_last < c_first || c_status < 0 || c_seed < 0 ||
-        table_col(t, "test_acc") < 0) {
+    if (table_col(t, "variant") < 0 || table_col(t, "hidden") < 0 || table_col(t, "data") < 0 || c_status < 0 ||
+        c_seed < 0 || table_col(t, "test_acc") < 0) {
         snprintf(err, errlen, "%s: not a runs.csv of SCHEMA.md (needs variant, hidden..data, status, seed, "
                  "test_acc)", t->path);
         return -1;
     }
     if (t->nrows == 0) { snprintf(err, errlen, "%s: no runs", t->path); return -1; }
-    e->cfg_cols[e->ncfg++] = c_variant;
-    for (int c = c_first; c <= c_last && e->ncfg < RPT_MAXCOLS * 2; c++) e->cfg_cols[e->ncfg++] = c;
-    for (int i = 0; i < e->ncfg; i++) {
-        int c = e->cfg_cols[i];
-        for (int r = 1; r < t->nrows; r++)
-            if (strcmp(table_cell(t, r, c), table_cell(t, 0, c))) { e->vary_cols[e->nvary++] = c; break; }
+    for (int k = 0; k < runset_ncols(e->rs) && e->ncfg < RPT_MAXCOLS * 2; k++) {
+        e->cfg_cols[e->ncfg++] = runset_col(e->rs, k);
+        if (runset_col_varies(e->rs, k)) e->vary_cols[e->nvary++] = runset_col(e->rs, k);
     }
-    e->groups = calloc((size_t)t->nrows, sizeof *e->groups);
+    e->ngroups = runset_nconfigs(e->rs);
+    e->groups = calloc((size_t)e->ngroups, sizeof *e->groups);
     if (!e->groups) { snprintf(err, errlen, "out of memory"); return -1; }
-    for (int r = 0; r < t->nrows; r++) {
-        rpt_group *g = NULL;
-        for (int i = 0; i < e->ngroups && !g; i++)
-            if (same_config(e, e->groups[i].first, r)) g = &e->groups[i];
-        if (!g) {
-            g = &e->groups[e->ngroups++];
-            g->first = r;
-            g->rows = malloc((size_t)t->nrows * sizeof *g->rows);
-            g->seeds = malloc((size_t)t->nrows * sizeof *g->seeds);
-            if (!g->rows || !g->seeds) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (int c = 0; c < e->ngroups; c++) {
+        rpt_group *g = &e->groups[c];
+        const int *rows;
+        int n = runset_config_rows(e->rs, c, &rows);
+        g->cfg = c;
+        g->first = rows[0];
+        g->total = n;
+        g->rows = malloc((size_t)n * sizeof *g->rows);
+        g->seeds = malloc((size_t)n * sizeof *g->seeds);
+        if (!g->rows || !g->seeds) { snprintf(err, errlen, "out of memory"); return -1; }
+        for (int i = 0; i < n; i++) {
+            const char *status = table_cell(t, rows[i], c_status);
+            if (strcmp(status, "ok")) { g->ndiverged += !strcmp(status, "diverged"); continue; }
+            double seed = table_num(t, rows[i], c_seed);
+            g->rows[g->n] = rows[i];
+            g->seeds[g->n++] = isfinite(seed) && fabs(seed) < 2e9 ? (int)seed : INT_MIN;   /* no UB on NaN */
         }
-        if (strcmp(table_cell(t, r, c_status), "ok")) { g->ndiverged++; continue; }
-        g->rows[g->n] = r;
-        g->seeds[g->n++] = (int)table_num(t, r, c_seed);
     }
     qsort_r(e->groups, (size_t)e->ngroups, sizeof *e->groups, group_cmp, e);
     return 0;
@@ -157,26 +136,34 @@ static void exp_free(rpt_exp *e)
 {
     for (int i = 0; i < e->ngroups; i++) { free(e->groups[i].rows); free(e->groups[i].seeds); }
     free(e->groups);
-    table_free(&e->runs);
-    table_free(&e->curves);
+    free(e->description);
+    runset_close(e->rs);    /* owns runs and curves */
 }
 
 static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
+    e->ref_group = -1;
     snprintf(e->dir, sizeof e->dir, "%s", dir);
     size_t len = strlen(e->dir);
     while (len > 1 && e->dir[len - 1] == '/') e->dir[--len] = 0;
     const char *slash = strrchr(e->dir, '/');
     snprintf(e->name, sizeof e->name, "%s", slash ? slash + 1 : e->dir);
-    char path[4352];
-    snprintf(path, sizeof path, "%s/runs.csv", e->dir);
-    if (table_read(&e->runs, path, err, errlen) != 0) return -1;
-    if (file_exists(e->dir, "curves.csv")) {
-        snprintf(path, sizeof path, "%s/curves.csv", e->dir);
-        if (table_read(&e->curves, path, err, errlen) != 0) return -1;
-    }
+    snprintf(e->label, sizeof e->label, "%s", e->name);
+    if (runset_open(&e->rs, e->dir, err, errlen) != 0) return -1;
+    e->runs = *runset_runs(e->rs);
+    e->curves = *runset_curves(e->rs);
     return exp_group(e, err, errlen);
+}
+
+/* A results directory: runs.csv, or shards/ (runset.h). */
+static int is_results_dir(const char *dir)
+{
+    char path[4352];
+    struct stat st;
+    if (file_exists(dir, "runs.csv")) return 1;
+    return snprintf(path, sizeof path, "%s/shards", dir) < (int)sizeof path && stat(path, &st) == 0 &&
+           S_ISDIR(st.st_mode);
 }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -184,7 +171,7 @@ static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const 
 /* Experiment directories of arg: arg itself, or its subdirectories holding runs.csv (sorted). */
 static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, size_t errlen)
 {
-    if (file_exists(arg, "runs.csv")) {
+    if (is_results_dir(arg)) {
         *dirs = realloc(*dirs, (size_t)(*ndirs + 1) * sizeof **dirs);
         (*dirs)[(*ndirs)++] = strdup(arg);
         return 0;
@@ -197,7 +184,7 @@ static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, si
         if (de->d_name[0] == '.') continue;
         char sub[4352];
         snprintf(sub, sizeof sub, "%s/%s", arg, de->d_name);
-        if (!file_exists(sub, "runs.csv")) continue;
+        if (!is_results_dir(sub)) continue;
         *dirs = realloc(*dirs, (size_t)(*ndirs + 1) * sizeof **dirs);
         (*dirs)[(*ndirs)++] = strdup(sub);
     }

@@ -6,6 +6,7 @@
 #define SWEEP_REPORT_H
 #include <stddef.h>
 #include <stdio.h>
+#include "runset.h"
 #include "stats.h"
 #include "table.h"
 
@@ -49,11 +50,23 @@ typedef struct {
     int *seeds;         /* (n) their seeds */
     int n, ndiverged;
     int first;          /* any row of this configuration, for its configuration columns */
+    int total;          /* rows of any status (ok, diverged, pruned, ...) */
+    int cfg;            /* its configuration in the experiment's runset */
 } rpt_group;
 
 typedef struct {
     char name[128];     /* the experiment: basename of its directory */
     char dir[4096];
+    /* Hooks for the stored declaration (DIR/experiment.ini, filled by the declaration loader when present):
+       title[0] == 0: the report uses name; description NULL: no introduction paragraph;
+       ref_group -1: the default reference (rpt_default_reference); expected_runs 0: per configuration,
+       the most seeds any configuration has. */
+    char title[256];
+    char *description;  /* malloc'd, freed with the experiment */
+    int ref_group;      /* index into groups of the declared reference, or -1 */
+    int expected_runs;  /* declared runs per configuration, or 0 */
+    char label[4096];   /* how headings tell this result set apart: name, or name (path) when names repeat */
+    runset *rs;         /* the runs, read and grouped once (runset.h); runs and curves below are its tables */
     table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
     int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
     int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */

@@ -58,9 +58,10 @@ void results_num(char *buf, size_t n, double v, int prec);
 /* The value a runs.csv column takes in a file written before the column existed: a later setting's default
    (which reproduces the old behaviour), "" for a later result column; NULL when the column is not optional. */
 const char *results_fill_value(const char *name, char *buf, size_t n);
-/* Bring a runs table read from a file of an older schema to today's columns, in today's order (columns unknown
-   to this build are kept after them). Returns 0 (added: how many columns were filled, may be NULL), or -1 with
-   err naming a required column the file lacks. */
+/* Bring a runs table read from a file of an older schema to today's columns, in today's order: columns added
+   since are filled (results_fill_value: a file without a later setting ran it at its default), columns unknown to
+   this build are kept after today's, and a required column the file lacks stays missing (its reader says so). *added (may be NULL): how many were filled.
+   Returns 0, or -1 out of memory. */
 int results_upgrade_table(table *t, int *added, char *err, size_t errlen);
 
 #endif

@@ -31,62 +31,54 @@ const char *results_fill_value(const char *name, char *buf, size_t n) {
 }
 
 int results_upgrade_table(table *t, int *added, char *err, size_t errlen) {
-    int n = results_runs_ncols(), extra = 0, fill = 0;
+    int n = results_runs_ncols(), fill = 0, ncols = 0, rc = -1, nrows = t->nrows;
     const char **want = malloc((size_t)n * sizeof *want);
-    if (!want) return snprintf(err, errlen, "out of memory"), -1;
+    int *from = malloc(((size_t)n + (size_t)t->ncols + 1) * sizeof *from);
+    const char **names = malloc(((size_t)n + (size_t)t->ncols + 1) * sizeof *names);    /* borrowed */
+    char **cols = NULL, **cells = NULL, buf[RESULTS_CELL];
+    if (added) *added = 0;
+    if (!want || !from || !names) goto oom;
     results_runs_header(want);
+    for (int k = 0; k < n; k++) {                   /* today's columns the file has or can take */
+        int j = table_col(t, want[k]);
+        if (j < 0 && !results_fill_value(want[k], buf, sizeof buf)) continue;   /* missing: readers say so */
+        from[ncols] = j;
+        names[ncols++] = want[k];
+        fill += j < 0;
+    }
     for (int j = 0; j < t->ncols; j++) {            /* columns this build does not know stay, after today's */
         int k = 0;
         while (k < n && strcmp(want[k], t->cols[j])) k++;
-        extra += k == n;
+        if (k == n) from[ncols] = j, names[ncols++] = t->cols[j];
     }
-    int ncols = n + extra, rc = -1, same = t->ncols == n;
-    int *from = malloc((size_t)ncols * sizeof *from);
-    char **cols = calloc((size_t)ncols, sizeof *cols), **cells = NULL, buf[1][RESULTS_CELL];
-    if (!from || !cols) goto oom;
-    for (int k = 0; k < n; k++) {
-        from[k] = table_col(t, want[k]);
-        same = same && from[k] == k;
-        if (from[k] < 0 && !results_fill_value(want[k], buf[0], sizeof buf[0])) {
-            snprintf(err, errlen, "%s: no column '%s' (not a runs.csv of sweep, or damaged)", t->path, want[k]);
-            goto done;
-        }
-        fill += from[k] < 0;
-    }
+    int same = ncols == t->ncols;
+    for (int k = 0; same && k < ncols; k++) same = from[k] == k;
     if (added) *added = fill;
     if (same) { rc = 0; goto done; }
-    for (int j = 0, k = n; j < t->ncols; j++) {
-        int known = 0;
-        for (int i = 0; i < n && !known; i++) known = !strcmp(want[i], t->cols[j]);
-        if (!known) from[k++] = j;
-    }
-    cells = calloc((size_t)t->nrows * (size_t)ncols + 1, sizeof *cells);
-    if (!cells) goto oom;
+    cols = calloc((size_t)ncols + 1, sizeof *cols);
+    cells = calloc((size_t)nrows * (size_t)ncols + 1, sizeof *cells);
+    if (!cols || !cells) goto oom;
     for (int k = 0; k < ncols; k++) {
-        cols[k] = strdup(k < n ? want[k] : t->cols[from[k]]);
-        if (!cols[k]) goto oom;
-        const char *v = from[k] < 0 ? results_fill_value(want[k], buf[0], sizeof buf[0]) : NULL;
-        for (int r = 0; r < t->nrows; r++)
+        if (!(cols[k] = strdup(names[k]))) goto oom;
+        const char *v = from[k] < 0 ? results_fill_value(names[k], buf, sizeof buf) : NULL;
+        for (int r = 0; r < nrows; r++)
             if (!(cells[(size_t)r * ncols + k] = strdup(v ? v : table_cell(t, r, from[k])))) goto oom;
     }
     char *path = t->path;
-    int nrows = t->nrows;
     t->path = NULL;
     table_free(t);
     *t = (table){ncols, nrows, cols, cells, path};
-    cols = NULL;
-    cells = NULL;
+    cols = cells = NULL;
     rc = 0;
     goto done;
 oom:
-    snprintf(err, errlen, "%s: out of memory", t->path);
+    snprintf(err, errlen, "%s: out of memory", t->path ? t->path : "runs.csv");
 done:
-    if (cells)
-        for (size_t i = 0; i < (size_t)t->nrows * (size_t)ncols; i++) free(cells[i]);
-    if (cols)
-        for (int k = 0; k < ncols; k++) free(cols[k]);
+    for (size_t i = 0; cells && i < (size_t)nrows * (size_t)ncols; i++) free(cells[i]);
+    for (int k = 0; cols && k < ncols; k++) free(cols[k]);
     free(cells);
     free(cols);
+    free(names);
     free(from);
     free((void *)want);
     return rc;
@@ -104,10 +96,10 @@ static int upgrade_file(const char *path, char *err, size_t errlen) {
     const char **want = malloc((size_t)n * sizeof *want);
     if (!want) { table_free(&t); return snprintf(err, errlen, "out of memory"), -1; }
     results_runs_header(want);
-    int current = before == t.ncols && added == 0;
-    for (int k = 0; current && k < n; k++) current = !strcmp(t.cols[k], want[k]);
+    int current = before == t.ncols && added == 0, complete = t.ncols >= n;
+    for (int k = 0; complete && k < n; k++) complete = !strcmp(t.cols[k], want[k]);
     free((void *)want);
-    if (current) { table_free(&t); return 0; }
+    if (current || !complete) { table_free(&t); return 0; }   /* not a sweep runs.csv: the store says why */
     char *tmp = NULL;
     FILE *f = asprintf(&tmp, "%s.upgrade-tmp", path) < 0 ? NULL : fopen(tmp, "w");
     int ok = f != NULL;

@@ -98,17 +98,17 @@ const char *settings_suggest(const char *name) {
     return best;
 }
 
-void settings_unknown(const char *name, const char *what, char *err, size_t errlen) {
+void settings_unknown(const char *name, int in_experiment, char *err, size_t errlen) {
     char names[1024];
     settings_names(names, sizeof names);
     size_t len = strlen(names);
-    if (!strcmp(what, "key") && len > 6 && !strcmp(names + len - 6, ", seed"))   /* experiments say "seeds" */
+    if (in_experiment && len > 6 && !strcmp(names + len - 6, ", seed"))   /* experiments say "seeds" */
         snprintf(names + len - 6, sizeof names - len + 6, ", seeds");
     const char *near = settings_suggest(name);
     if (near)
-        snprintf(err, errlen, "unknown %s '%s'; did you mean '%s'? (allowed: %s)", what, name,
-                 near == settings_table[settings_seed_index()].name ? "seeds" : near, names);
-    else snprintf(err, errlen, "unknown %s '%s'; allowed: %s", what, name, names);
+        snprintf(err, errlen, "unknown %s '%s'; did you mean '%s'? (allowed: %s)", in_experiment ? "key" : "setting",
+                 name, near == settings_table[settings_seed_index()].name && in_experiment ? "seeds" : near, names);
+    else snprintf(err, errlen, "unknown %s '%s'; allowed: %s", in_experiment ? "key" : "setting", name, names);
 }
 
 const char *settings_trim(const char *s, char *buf, size_t n) {
@@ -342,7 +342,7 @@ int settings_apply(run_config *c, const char *name, const char *text, char *err,
     char key[128];
     int i = settings_find(settings_trim(name, key, sizeof key));
     if (i < 0) {
-        settings_unknown(key, "setting", err, errlen);
+        settings_unknown(key, 0, err, errlen);
         return -1;
     }
     return settings_parse(i, c, text, err, errlen);

@@ -47,8 +47,9 @@ extern const int settings_count;
 int settings_find(const char *name);
 /* The setting name closest to name (edit distance at most 2, or a prefix), or NULL: for "did you mean". */
 const char *settings_suggest(const char *name);
-/* An error for an unknown setting name: "unknown setting 'x'; did you mean 'y'? settings are: ...". */
-void settings_unknown(const char *name, const char *what, char *err, size_t errlen);
+/* An error for an unknown setting name: "unknown setting 'x'; did you mean 'y'? (allowed: ...)"; in_experiment:
+   the seed setting is called "seeds" (the key of experiment files and --set). */
+void settings_unknown(const char *name, int in_experiment, char *err, size_t errlen);
 /* Fill c with every setting's default. */
 void settings_defaults(run_config *c);
 /* Parse text as setting i into c, err prefixed with the setting's name. */
