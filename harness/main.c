@@ -15,6 +15,8 @@ static const command commands[] = {
     {"run", cmd_run, "run every configuration of an experiment file in parallel, results to CSV"},
     {"report", cmd_report, "tables, verdicts on the tutorial's claims, and plots from results"},
     {"check", cmd_check, "CI gate: compare results against a baseline with tolerances"},
+    {"ls", cmd_ls, "what a results directory holds: runs done per configuration, statuses, the best"},
+    {"compare", cmd_compare, "two result sets: common configurations paired by seed, differences with CIs"},
 };
 
 static void usage(FILE *f) {
@@ -38,6 +40,9 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "sweep: unknown command '%s'; commands are train, run, report, check (see sweep --help)\n", argv[1]);
+    fprintf(stderr, "sweep: unknown command '%s'; commands are", argv[1]);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+    fprintf(stderr, " (see sweep --help)\n");
     return 2;
 }
