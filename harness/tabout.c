@@ -56,22 +56,26 @@ static const char *cell(const tabout *t, int r, int j) { return r < 0 ? t->cols[
 
 static void print_text(const tabout *t, FILE *out) {
     int *w = calloc((size_t)t->ncols + 1, sizeof *w);
+    size_t linecap = 1;
     if (!w) return;
     for (int r = -1; r < t->nrows; r++)
         for (int j = 0; j < t->ncols; j++) {
             int len = (int)strlen(cell(t, r, j));
             if (len > w[j]) w[j] = len;
         }
-    for (int r = -1; r < t->nrows; r++) {
+    for (int j = 0; j < t->ncols; j++) linecap += (size_t)w[j] + 2;
+    char *line = malloc(linecap);
+    for (int r = -1; line && r < t->nrows; r++) {
+        size_t used = 0;
         for (int j = 0; j < t->ncols; j++) {
-            int right = t->numeric[j] && r >= 0, last = j == t->ncols - 1;
-            if (right) fprintf(out, "%*s", w[j], cell(t, r, j));
-            else if (last) fputs(cell(t, r, j), out);
-            else fprintf(out, "%-*s", w[j], cell(t, r, j));
-            if (!last) fputs("  ", out);
+            int right = t->numeric[j] && r >= 0;
+            used += (size_t)snprintf(line + used, linecap - used, right ? "%*s%s" : "%-*s%s", w[j], cell(t, r, j),
+                                     j < t->ncols - 1 ? "  " : "");
         }
-        fputc('\n', out);
+        while (used && line[used - 1] == ' ') used--;   /* no trailing blanks */
+        fprintf(out, "%.*s\n", (int)used, line);
     }
+    free(line);
     free(w);
 }
 
