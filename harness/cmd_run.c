@@ -12,9 +12,8 @@
 #include "commands.h"
 #include "experiment.h"
 #include "progress.h"
-#include "provenance.h"
-#include "results_upgrade.h"
 #include "run_plan.h"
+#include "run_resume.h"
 #include "results.h"
 #include "store.h"
 #include "table.h"
@@ -276,19 +275,10 @@ static int run_plan_make(run_plan *p, const experiment *e, const int *varies, co
     return (p->n_groups = run_plan_groups(e, varies, p->group_of, &p->labels)) < 0 ? -1 : 0;
 }
 
-/* The stored runs.csv of dir, upgraded to today's columns in memory; 0 rows when there is none. */
-static void run_read_stored(table *t, const char *dir) {
-    char path[1200], err[512];
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    memset(t, 0, sizeof *t);
-    if (table_read(t, path, err, sizeof err) == 0 && results_upgrade_table(t, NULL, err, sizeof err) == 0) return;
-    table_free(t);
-}
-
 static void run_dry(const experiment *e, const int *varies, const char *dir, const run_plan *plan, int jobs) {
     table done;
     char desc[1024];
-    run_read_stored(&done, dir);
+    run_resume_read(&done, dir);
     char *is_done = calloc((size_t)e->n_runs + 1, 1);
     int col = table_col(&done, "run_id"), n_done = 0, samples;
     for (int row = 0; is_done && col >= 0 && row < done.nrows; row++) {
@@ -310,43 +300,6 @@ static void run_dry(const experiment *e, const int *varies, const char *dir, con
                samples ? "the stored runs" : "a default rate: no stored runs of this experiment yet");
     free(is_done);
     table_free(&done);
-}
-
-/* Bring an older results directory to today's columns, open the store, and tell what resuming means: runs
-   done, kernels that differ. Returns 0 or -1 with err. */
-static int run_open(store **st, const char *dir, int fresh, int quiet, char *err, size_t errlen) {
-    char msg[2048];
-    int up = fresh ? 0 : results_upgrade_dir(dir, msg, sizeof msg, err, errlen);
-    if (up < 0) return -1;
-    if (up > 0 && !quiet) fprintf(stderr, "sweep run: upgraded to the current columns (defaults filled): %s\n", msg);
-    int nruns = results_runs_ncols(), ncurve;
-    const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
-    if (!runs_header) return snprintf(err, errlen, "out of memory"), -1;
-    results_runs_header(runs_header);
-    const char *const *curves_header = results_curves_header(&ncurve);
-    int rc = store_open(st, dir, runs_header, nruns, curves_header, ncurve, fresh, err, errlen);
-    free(runs_header);
-    return rc;
-}
-
-/* Stored runs of this experiment count as done in the progress, and join their configurations' means; runs
-   trained with other kernels are warned about. */
-static void run_resume_stored(const experiment *e, const run_plan *plan, const char *dir, progress *prog) {
-    table t;
-    run_read_stored(&t, dir);
-    int id = table_col(&t, "run_id"), val = table_col(&t, "val_acc");
-    for (int r = 0; id >= 0 && val >= 0 && r < t.nrows; r++) {
-        int k = run_plan_find(e, plan->sorted, table_cell(&t, r, id));
-        if (k >= 0) progress_record(prog, plan->group_of[k], table_num(&t, r, val));
-    }
-    provenance p;
-    char msg[2048];
-    provenance_get(&p);
-    if (t.nrows && provenance_check_table(&t, &p, msg, sizeof msg) && *msg)
-        fprintf(stderr, "sweep run: warning: resuming: %s\n", msg);
-    else if (t.nrows && *msg)
-        fprintf(stderr, "sweep run: note: %s\n", msg);
-    table_free(&t);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -398,7 +351,7 @@ int cmd_run(int argc, char **argv) {
         rc = 0;
         goto done;
     }
-    if (run_open(&st, dir, o.fresh, o.quiet, err, sizeof err)) {
+    if (run_resume_open(&st, dir, o.fresh, o.quiet, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
         goto done;
     }
@@ -419,7 +372,7 @@ int cmd_run(int argc, char **argv) {
         fprintf(stderr, "sweep run: out of memory\n");
         goto done;
     }
-    run_resume_stored(&e, &plan, dir, &prog);
+    run_resume_stored(&e, plan.sorted, plan.group_of, dir, &prog);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = run_on_signal;

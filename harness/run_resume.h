@@ -1,0 +1,18 @@
+/* run_resume: resuming a sweep into a results directory (see run_resume.c). */
+#ifndef SWEEP_RUN_RESUME_H
+#define SWEEP_RUN_RESUME_H
+#include <stddef.h>
+#include "experiment.h"
+#include "progress.h"
+#include "store.h"
+#include "table.h"
+
+/* DIR/runs.csv read as today's columns (results_upgrade_table); an empty table when there is none. */
+void run_resume_read(table *t, const char *dir);
+/* Rewrite an older DIR/runs.csv in today's columns (unless fresh), then store_open. 0, or -1 with err. */
+int run_resume_open(store **st, const char *dir, int fresh, int quiet, char *err, size_t errlen);
+/* Stored runs of e (sorted: run_plan_index; group_of: run_plan_groups) join the progress's configuration means;
+   runs trained with other kernels, or of unknown provenance, are warned about on stderr. */
+void run_resume_stored(const experiment *e, const int *sorted, const int *group_of, const char *dir, progress *prog);
+
+#endif
