@@ -139,7 +139,7 @@ int check_update_baseline(const check_state *s, const check_opts *o) {
     int fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        fprintf(stderr, "sweep check: cannot create %s: %s\n", tmp, strerror(errno));
+        fprintf(stderr, "sweep check: cannot write the baseline %s: %s\n", o->baseline, strerror(errno));
         if (fd >= 0) { close(fd); unlink(tmp); }
         free(tmp);
         return 2;

@@ -140,10 +140,13 @@ static int exp_find_key(const char *key, int is_set, char *msg, size_t n) {
 
 /* A data path that does not exist is reported at its line, before anything runs. 0 when missing. */
 static int exp_path_exists(exp_parse *p, const char *value) {
-    char it[256];
-    settings_trim(value, it, sizeof it);
-    if (!*it || access(it, F_OK) == 0) return 1;
-    return exp_fail(p, "data: '%s' does not exist (%s)", it, strerror(errno));
+    char (*it)[256] = malloc(sizeof(char[EXP_MAX_ITEMS][256]));
+    if (!it) return exp_fail(p, "out of memory%s%s", "", "");
+    int n = exp_items(settings_find("data"), value, it, EXP_MAX_ITEMS), ok = 1;
+    for (int i = 0; ok && i < n; i++)
+        if (it[i][0] && access(it[i], F_OK) != 0) ok = exp_fail(p, "data: '%s' does not exist (%s)", it[i], strerror(errno));
+    free(it);
+    return ok;
 }
 
 /* Enter a section: [sweep] or [variant NAME] (created on first sight). 0 on error. */
