@@ -204,7 +204,14 @@ static int parse_augment(const setting *s, data_augment *a, const char *text, ch
 
 int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errlen) {
     const setting *s = &settings_table[i];
-    char text[512];
+    char text[sizeof c->data];
+    const char *start = raw, *end = raw + strlen(raw);
+    while (isspace((unsigned char)*start)) start++;
+    while (end > start && isspace((unsigned char)end[-1])) end--;
+    if ((size_t)(end - start) >= sizeof text) {                    /* never a silent prefix */
+        snprintf(err, errlen, "%s: value longer than %zu characters", s->name, sizeof text - 1);
+        return -1;
+    }
     settings_trim(raw, text, sizeof text);
     void *field = (char *)c + s->offset;
     double v;
