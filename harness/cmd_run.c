@@ -14,6 +14,7 @@
 #include "progress.h"
 #include "run_plan.h"
 #include "run_resume.h"
+#include "runset.h"
 #include "results.h"
 #include "store.h"
 #include "table.h"
@@ -276,16 +277,17 @@ static int run_plan_make(run_plan *p, const experiment *e, const int *varies, co
 }
 
 static void run_dry(const experiment *e, const int *varies, const char *dir, const run_plan *plan, int jobs) {
-    table done;
     char desc[1024];
-    run_resume_read(&done, dir);
+    runset *stored = run_resume_read(dir);
+    table none = {0};
+    const table *done = stored ? runset_runs(stored) : &none;
     char *is_done = calloc((size_t)e->n_runs + 1, 1);
-    int col = table_col(&done, "run_id"), n_done = 0, samples;
-    for (int row = 0; is_done && col >= 0 && row < done.nrows; row++) {
-        int k = run_plan_find(e, plan->sorted, table_cell(&done, row, col));
+    int col = table_col(done, "run_id"), n_done = 0, samples;
+    for (int row = 0; is_done && col >= 0 && row < done->nrows; row++) {
+        int k = run_plan_find(e, plan->sorted, table_cell(done, row, col));
         if (k >= 0 && !is_done[k]) is_done[k] = 1, n_done++;
     }
-    double rate = run_plan_rate(e, plan->sorted, &done, plan->cost, &samples), work = 0, longest = 0;
+    double rate = run_plan_rate(e, plan->sorted, done, plan->cost, &samples), work = 0, longest = 0;
     for (int k = 0; k < e->n_runs; k++) {
         int d = is_done && is_done[k];
         if (!d) work += plan->cost[k] * rate, longest = fmax(longest, plan->cost[k] * rate);
@@ -299,7 +301,7 @@ static void run_dry(const experiment *e, const int *varies, const char *dir, con
                fmax(work / par, longest) < 10 ? 1 : 0, fmax(work / par, longest), par, work,
                samples ? "the stored runs" : "a default rate: no stored runs of this experiment yet");
     free(is_done);
-    table_free(&done);
+    runset_close(stored);
 }
 
 int cmd_run(int argc, char **argv) {

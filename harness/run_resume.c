@@ -9,13 +9,10 @@
 #include "results_upgrade.h"
 #include "run_plan.h"
 
-/* The stored runs.csv of dir, upgraded to today's columns in memory; 0 rows when there is none. */
-void run_resume_read(table *t, const char *dir) {
-    char path[1200], err[512];
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    memset(t, 0, sizeof *t);
-    if (table_read(t, path, err, sizeof err) == 0 && results_upgrade_table(t, NULL, err, sizeof err) == 0) return;
-    table_free(t);
+runset *run_resume_read(const char *dir) {
+    char err[1024];
+    runset *rs = NULL;
+    return runset_open(&rs, dir, err, sizeof err) == 0 ? rs : NULL;
 }
 
 /* Bring an older results directory to today's columns, open the store, and tell what resuming means: runs
@@ -38,20 +35,21 @@ int run_resume_open(store **st, const char *dir, int fresh, int quiet, char *err
 /* Stored runs of this experiment count as done in the progress, and join their configurations' means; runs
    trained with other kernels are warned about. */
 void run_resume_stored(const experiment *e, const int *sorted, const int *group_of, const char *dir, progress *prog) {
-    table t;
-    run_resume_read(&t, dir);
-    int id = table_col(&t, "run_id"), val = table_col(&t, "val_acc");
-    for (int r = 0; id >= 0 && val >= 0 && r < t.nrows; r++) {
-        int k = run_plan_find(e, sorted, table_cell(&t, r, id));
-        if (k >= 0) progress_record(prog, group_of[k], table_num(&t, r, val));
+    runset *rs = run_resume_read(dir);
+    table none = {0};
+    const table *t = rs ? runset_runs(rs) : &none;
+    int id = table_col(t, "run_id"), val = table_col(t, "val_acc");
+    for (int r = 0; id >= 0 && val >= 0 && r < t->nrows; r++) {
+        int k = run_plan_find(e, sorted, table_cell(t, r, id));
+        if (k >= 0) progress_record(prog, group_of[k], table_num(t, r, val));
     }
     provenance p;
     char msg[2048];
     provenance_get(&p);
-    if (t.nrows && provenance_check_table(&t, &p, msg, sizeof msg) && *msg)
+    if (t->nrows && provenance_check_table(t, &p, msg, sizeof msg) && *msg)
         fprintf(stderr, "sweep run: warning: resuming: %s\n", msg);
-    else if (t.nrows && *msg)
+    else if (t->nrows && *msg)
         fprintf(stderr, "sweep run: note: %s\n", msg);
-    table_free(&t);
+    runset_close(rs);
 }
 

@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include "experiment.h"
 #include "progress.h"
+#include "runset.h"
 #include "store.h"
 #include "table.h"
 
-/* DIR/runs.csv read as today's columns (results_upgrade_table); an empty table when there is none. */
-void run_resume_read(table *t, const char *dir);
+/* The runs stored in DIR (runs.csv and shards, read as today's columns by runset), or NULL when there are none
+   or they cannot be read (the store then says why). */
+runset *run_resume_read(const char *dir);
 /* Rewrite an older DIR/runs.csv in today's columns (unless fresh), then store_open. 0, or -1 with err. */
 int run_resume_open(store **st, const char *dir, int fresh, int quiet, char *err, size_t errlen);
 /* Stored runs of e (sorted: run_plan_index; group_of: run_plan_groups) join the progress's configuration means;
