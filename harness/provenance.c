@@ -97,7 +97,7 @@ static int count_against(const table *t, const provenance *p, char *msg, size_t 
         const char *core, *isa, *ver;
         row_provenance(t, first, &core, &isa, &ver);
         used += (size_t)snprintf(msg, n, "%d of %d runs in %s were trained with other kernels (blas_core %s, %s; %s: "
-                                 "blas_core %s, %s): their bits differ from these", differ, t->nrows, t->path, core,
+                                 "blas_core %s, %s): results may differ in the last bits", differ, t->nrows, t->path, core,
                                  isa, whose, p->blas_core, p->isa);
     }
     if (unknown && used < n)
