@@ -136,8 +136,8 @@ static int check_keep_common(check_state *s) {
     free(map);
     s->nconf = n;
     if (only[BASE] || only[CUR])
-        fprintf(stderr, "sweep check: --common-only: %d configurations in common; %d only in the baseline, %d only in "
-                        "the results, not gated\n", n, only[BASE], only[CUR]);
+        fprintf(stderr, "sweep check: --common-only: %d configuration%s in common; %d only in the baseline, %d only "
+                        "in the results, not gated\n", n, n == 1 ? "" : "s", only[BASE], only[CUR]);
     if (!n) {
         fprintf(stderr, "sweep check: --common-only: the baseline and the results have no configuration in common\n");
         return 2;

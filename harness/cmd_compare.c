@@ -216,7 +216,7 @@ static int cmp_row(cmp_state *st, runset *const rs[2], const int cfg[2], const c
     return tabout_add(&st->out, ptr);
 }
 
-/* A row per metric for every configuration of A (common or A only), then for those only in B. */
+/* A row per metric for every configuration both hold, then for those only in A, then only in B. */
 static int cmp_all(cmp_state *st, runset *const rs[2], const cmp_opts *o) {
     const table *ta = runset_runs(rs[0]), *tb = runset_runs(rs[1]);
     size_t most = (size_t)(ta->nrows > tb->nrows ? ta->nrows : tb->nrows) + 1;
@@ -224,15 +224,17 @@ static int cmp_all(cmp_state *st, runset *const rs[2], const cmp_opts *o) {
     int rc = 0;
     for (int i = 0; i < 6; i++) buf[i] = malloc(most * sizeof(double));
     for (int i = 0; i < 6; i++) rc |= buf[i] == NULL;
-    for (int pass = 0; !rc && pass < 2; pass++)
-        for (int c = 0; !rc && c < runset_nconfigs(rs[pass]); c++) {
-            int other = runset_find_config(rs[!pass], runset_config_key(rs[pass], c));
-            if (pass == 1 && other >= 0) continue;     /* common: done in the first pass */
-            int cfg[2] = {pass ? other : c, pass ? c : other};
-            if (cfg[0] >= 0 && cfg[1] >= 0) st->common++;
-            else st->only[pass]++;
+    for (int pass = 0; !rc && pass < 3; pass++) {   /* common, then only in A, then only in B */
+        int side = pass == 2;
+        for (int c = 0; !rc && c < runset_nconfigs(rs[side]); c++) {
+            int other = runset_find_config(rs[!side], runset_config_key(rs[side], c));
+            if ((pass == 0) != (other >= 0)) continue;
+            int cfg[2] = {side ? other : c, side ? c : other};
+            if (pass == 0) st->common++;
+            else st->only[side]++;
             for (int m = 0; !rc && m < o->n_metrics; m++) rc = cmp_row(st, rs, cfg, o, m, buf);
         }
+    }
     for (int i = 0; i < 6; i++) free(buf[i]);
     if (rc) fprintf(stderr, "sweep compare: out of memory\n");
     return rc ? 2 : 0;
@@ -276,9 +278,9 @@ int cmd_compare(int argc, char **argv) {
         if (provenance_compare_tables(runset_runs(rs[0]), runset_runs(rs[1]), msg, sizeof msg) && *msg)
             fprintf(stderr, "sweep compare: warning: %s\n", msg);
         if (o.fmt == TABOUT_TEXT || o.fmt == TABOUT_MD)
-            printf("A: %s (%d runs)\nB: %s (%d runs)\n%d configurations in common, %d only in A, %d only in B\n\n",
-                   o.path[0], runset_runs(rs[0])->nrows, o.path[1], runset_runs(rs[1])->nrows, st.common, st.only[0],
-                   st.only[1]);
+            printf("A: %s (%d runs)\nB: %s (%d runs)\n%d configuration%s in common, %d only in A, %d only in B\n\n",
+                   o.path[0], runset_runs(rs[0])->nrows, o.path[1], runset_runs(rs[1])->nrows, st.common,
+                   st.common == 1 ? "" : "s", st.only[0], st.only[1]);
         tabout_print(&st.out, o.fmt, stdout);
         if (!st.common) {
             fprintf(stderr, "sweep compare: %s and %s have no configuration in common\n", o.path[0], o.path[1]);

@@ -314,9 +314,9 @@ static void ls_headline(const runset *rs, const experiment *e, const ls_list *l,
         printf("%s: %d of %d declared runs done (experiment.ini: %d configurations)%s; %d ok, %d diverged, "
                "%d pruned%s\n", o->dir, done, total, ndecl, "", ok, div, pruned, other ? ", others" : "");
     else
-        printf("%s: %d runs in %d configurations (%d seeds seen; no experiment.ini, so 'declared' counts those "
-               "seeds); %d ok, %d diverged, %d pruned\n", o->dir, extra, runset_nconfigs(rs), seeds_seen, ok, div,
-               pruned);
+        printf("%s: %d runs in %d configuration%s (%d seeds seen; no experiment.ini, so 'declared' counts those "
+               "seeds); %d ok, %d diverged, %d pruned\n", o->dir, extra, runset_nconfigs(rs),
+               runset_nconfigs(rs) == 1 ? "" : "s", seeds_seen, ok, div, pruned);
     if (l->first_run && extra)
         printf("%d runs in %s are not in its experiment.ini (an older or wider grid): listed without 'declared'\n",
                extra, o->dir);
