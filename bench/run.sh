@@ -7,6 +7,7 @@
 #   4. time from process start to the end of the first training step (bench/startup.c)
 #   5. peak RSS of the -j 2 sweep
 #   6. GFLOP/s of the training step against cblas_sgemm on the same shapes (bench/step_gflops.c)
+#   7. epoch time with OpenBLAS pinned to its Haswell kernels (sweep's default) against this CPU's native ones
 # then a table of each figure, its target and whether it is met. Exits 1 if a measurement failed (an
 # unmet target is a finding, not a failure). Installs nothing.
 # Environment: SWEEP (binary, default ./sweep), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
@@ -177,6 +178,26 @@ else
     err "could not build bench/step_gflops.c"
 fi
 row "(6) step GFLOP/s, % of sgemm alone" "$ratio6" "%" ">=" 70
+
+# 7: the cost of portable bits: sweep pins OpenBLAS to its Haswell kernels (README, Provenance); the native
+# kernels of this CPU (SWEEP_NATIVE_BLAS=1) against them, epochs alternated, and whether the bits agree
+say ""
+say "== 7. pinned (Haswell, the default) vs native BLAS kernels: tutorial model, median of $EPOCHS epochs each"
+pin=""; nat=""; cost7=""
+pin=$(sweep_epoch pinned --hidden 256,256) || pin=""
+export SWEEP_NATIVE_BLAS=1
+nat=$(sweep_epoch native --hidden 256,256) || nat=""
+unset SWEEP_NATIVE_BLAS
+if [ -n "$pin" ] && [ -n "$nat" ]; then
+    cost7=$(awk -v p="$pin" -v n="$nat" 'BEGIN { printf "%.3f", p / n }')
+    same="identical"
+    cut -d, -f1,3- "$T/pinned.csv" > "$T/p7"; cut -d, -f1,3- "$T/native.csv" > "$T/n7"
+    cmp -s "$T/p7" "$T/n7" || same="different (this CPU's native kernels are not Haswell's)"
+    say "pinned $pin s, native $nat s per epoch: pinned/native $cost7; losses and accuracies $same"
+else
+    failed=1
+fi
+row "(7) epoch pinned/native BLAS kernels" "$cost7" "x" "<=" 1.05
 
 say ""
 say "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg); single measurements: see bench/README.md on noise)"
