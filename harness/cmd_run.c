@@ -313,7 +313,7 @@ int cmd_run(int argc, char **argv) {
     }
     char err[4096];
     experiment e;
-    if (experiment_load(&e, o.path, o.sets, o.n_sets, err, sizeof err)) {
+    if (experiment_load_to_run(&e, o.path, o.sets, o.n_sets, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
         free(o.sets);
         return 2;

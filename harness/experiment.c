@@ -34,6 +34,7 @@ typedef struct {
     int n_variants;
     int current;            /* -1 base, else variant index; -2 outside any section */
     int seen_sweep;
+    int check_paths;        /* experiment_load_to_run: a data path must exist, said at its line */
 } exp_parse;
 
 
@@ -224,7 +225,7 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         snprintf(msg, sizeof msg, "%s", p->err);
         return exp_fail(p, "%s%s", msg, "");
     }
-    if (settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, value)) return 0;
+    if (p->check_paths && settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, value)) return 0;
     exp_section *sec = p->current < 0 ? &p->base : &p->variants[p->current];
     if (sec->values[setting]) return exp_fail(p, "'%s' is set twice in this section%s", name, "");
     if (!exp_check_value(p, setting, name, value)) return 0;
@@ -311,7 +312,8 @@ static long exp_count(const exp_section *base, const exp_section *var, const exp
     return n;
 }
 
-int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen) {
+static int exp_load(experiment *e, const char *path, char *const *overrides, int n_overrides, int check_paths,
+                    char *err, size_t errlen) {
     memset(e, 0, sizeof *e);
     snprintf(e->path, sizeof e->path, "%s", path);
     exp_parse *p = calloc(1, sizeof *p);
@@ -323,6 +325,7 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
         return -1;
     }
     p->path = path;
+    p->check_paths = check_paths;
     p->e = e;
     p->current = -2;
     p->f = fopen(path, "r");
@@ -360,7 +363,7 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
             snprintf(err, errlen, "--set %s: %s", trimmed, p->err);
             goto done;
         }
-        if (settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, eq + 1)) {
+        if (p->check_paths && settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, eq + 1)) {
             snprintf(err, errlen, "%s", p->err);
             goto done;
         }
@@ -406,6 +409,15 @@ done:
     free(p);
     if (rc) experiment_free(e);
     return rc;
+}
+
+int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen) {
+    return exp_load(e, path, overrides, n_overrides, 0, err, errlen);
+}
+
+int experiment_load_to_run(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err,
+                           size_t errlen) {
+    return exp_load(e, path, overrides, n_overrides, 1, err, errlen);
 }
 
 void experiment_free(experiment *e) {

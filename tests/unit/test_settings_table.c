@@ -4,6 +4,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include "experiment.h"
+#include "optim.h"
 #include "results.h"
 #include "settings.h"
 #include "table.h"
@@ -187,4 +190,55 @@ Test(settings_table, older_runs_table_is_upgraded_in_memory) {
     cr_expect_str_eq(table_cell(&t, 0, table_col(&t, "beta2")), "0.999");
     cr_expect_str_eq(table_cell(&t, 0, table_col(&t, "blas_core")), "");
     table_free(&t);
+}
+
+/* Provenance: our own Adam kernels carry no ISA-dependent rounding. Whatever vector width this CPU dispatches to
+   (SSE, AVX, AVX-512, plus the scalar tail), every element equals the scalar formula in float, evaluated in the
+   same order: a CPU with another width gives the same bits. */
+Test(settings_table, adam_vector_paths_match_the_scalar_formula_bit_for_bit) {
+    enum { N = 67 };                                /* not a multiple of 4, 8 or 16: vector body and tail */
+    float p[N], g[N], m[N], v[N], rp[N], rm[N], rv[N];
+    for (int i = 0; i < N; i++) {
+        p[i] = rp[i] = 0.01f * (float)(i - 30);
+        g[i] = 0.003f * (float)((i * 7919) % 61 - 30);
+        m[i] = rm[i] = 0.0001f * (float)(i % 13);
+        v[i] = rv[i] = 0.00001f * (float)(i % 7);
+    }
+    optim_config c;
+    run_config d;
+    settings_defaults(&d);
+    c = d.train.optim;
+    c.kind = OPTIM_ADAMW;
+    c.l2 = 0.01f;
+    for (long t = 1; t <= 3; t++) {
+        optim_step(&c, p, g, m, v, N, t);
+        float b1 = c.beta1, b2 = c.beta2, decay = 1.0f - c.lr * c.l2;
+        float step = (float)((double)c.lr / (1.0 - pow((double)b1, (double)t)));
+        float bc2 = (float)sqrt(1.0 - pow((double)b2, (double)t));
+        for (int i = 0; i < N; i++) {
+            float q = rp[i] * decay, gi = g[i] + 0.0f * q;
+            float mi = b1 * rm[i] + (1.0f - b1) * gi, vi = b2 * rv[i] + (1.0f - b2) * gi * gi;
+            rm[i] = mi, rv[i] = vi;
+            rp[i] = q - step * (mi / (sqrtf(vi) / bc2 + c.eps));
+        }
+    }
+    cr_expect_eq(memcmp(p, rp, sizeof p), 0, "parameters differ from the scalar formula");
+    cr_expect_eq(memcmp(m, rm, sizeof m), 0);
+    cr_expect_eq(memcmp(v, rv, sizeof v), 0);
+}
+
+/* A data path that does not exist: an error at its line for a run, not for a reader of a stored declaration. */
+Test(settings_table, missing_data_path_fails_only_for_a_run) {
+    char path[] = "/tmp/test_exp_data_XXXXXX";
+    int fd = mkstemp(path);
+    const char *text = "[sweep]\nname = x\nepochs = 1\n\ndata = /no/such/dir\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    experiment e;
+    char err[2048];
+    cr_expect_eq(experiment_load(&e, path, NULL, 0, err, sizeof err), 0, "%s", err);
+    experiment_free(&e);
+    cr_expect_eq(experiment_load_to_run(&e, path, NULL, 0, err, sizeof err), -1);
+    cr_expect(strstr(err, ":5: data: '/no/such/dir' does not exist"), "%s", err);
+    unlink(path);
 }
