@@ -272,7 +272,10 @@ static int run_plan_make(run_plan *p, const experiment *e, const int *varies, co
     p->cost = calloc((size_t)e->n_runs + 1, sizeof *p->cost);
     p->sorted = run_plan_index(e);
     if (!p->group_of || !p->cost || !p->sorted) return -1;
-    for (int k = 0; k < e->n_runs; k++) p->cost[k] = run_plan_cost(&e->runs[k].cfg.train, run_data_for(data, e->runs[k].cfg.data));
+    for (int k = 0; k < e->n_runs; k++) {
+        const data_bundle *d = run_data_for(data, e->runs[k].cfg.data);
+        p->cost[k] = run_plan_cost(&e->runs[k].cfg.train, d->train.n, d->train.dim, d->train.classes);
+    }
     return (p->n_groups = run_plan_groups(e, varies, p->group_of, &p->labels)) < 0 ? -1 : 0;
 }
 

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-double run_plan_cost(const train_config *t, const data_bundle *d) {
-    double n = t->train_size ? t->train_size : d->train.n - t->val_size, flops = 0;
-    int in = d->train.dim;
+double run_plan_cost(const train_config *t, int train_rows, int dim, int classes) {
+    double n = t->train_size ? t->train_size : train_rows - t->val_size, flops = 0;
+    int in = dim;
     for (int k = 0; k < t->n_hidden; k++) flops += (double)in * t->hidden[k], in = t->hidden[k];
-    flops += (double)in * d->train.classes;
+    flops += (double)in * classes;
     return (double)t->epochs * n * (flops + 2000.0 * 64 / t->batch_size);
 }
 

@@ -11,8 +11,9 @@
    EPYC (Zen, AVX2) core, data loading included. */
 #define RUN_PLAN_DEFAULT_RATE 1.5e-10
 
-/* Relative cost of a run on data d (multiply-adds per epoch times epochs, plus a per-step overhead). */
-double run_plan_cost(const train_config *t, const data_bundle *d);
+/* Relative cost of a run on data of train_rows training rows (before the split), dim features and classes
+   classes: multiply-adds per epoch times epochs, plus a per-step overhead. */
+double run_plan_cost(const train_config *t, int train_rows, int dim, int classes);
 /* Group the runs of e into configurations: group_of[k] for run k; labels[g] names group g by its variant and the
    settings that vary (varies[i]), seed left out. Returns the number of groups, or -1 out of memory. */
 int run_plan_groups(const experiment *e, const int *varies, int *group_of, char ***labels);
