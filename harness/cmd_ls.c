@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "experiment.h"
+#include "ls_root.h"
 #include "results.h"
 #include "run_plan.h"
 #include "runset.h"
@@ -35,7 +36,7 @@ static const char *const ls_means[3] = {"val_acc", "test_acc", "seconds"};
 
 static void ls_usage(FILE *f) {
     fprintf(f, "usage: sweep ls [options] DIR\n\n"
-               "What a results directory holds: per configuration (runs that differ only in seed), the runs done\n"
+               "What a results directory holds (or, for a results root, one line per experiment in it): per configuration (runs that differ only in seed), the runs done\n"
                "against those declared (DIR/experiment.ini, stored by sweep run; without it, the seeds seen in\n"
                "DIR), their status counts and mean metrics over ok runs; then the best configuration by mean\n"
                "validation accuracy. Reads DIR/runs.csv and DIR/shards/*/runs.csv; writes nothing.\n\n"
@@ -360,6 +361,7 @@ int cmd_ls(int argc, char **argv) {
     char err[2048];
     runset *rs;
     if (runset_open(&rs, o.dir, err, sizeof err)) {
+        if (!o.n_where && !o.top && (rc = ls_root(o.dir, o.fmt)) >= 0) return rc;   /* a results root */
         fprintf(stderr, "sweep ls: %s\n", err);
         return 2;
     }

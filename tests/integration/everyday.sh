@@ -47,6 +47,9 @@ rm "$T/old/tiny/experiment.ini"
 $SWEEP ls --where nosuch=1 "$T/old/tiny" 2> "$T/e"; rc=$?
 check "ls --where on an unknown column exits 2" '[ $rc = 2 ] && grep -q "no column .nosuch." "$T/e"'
 
+$SWEEP ls "$T/old" > "$T/root.txt"; rc=$?
+check "ls of a results root: one line per experiment" '[ $rc = 0 ] && grep -q "^tiny  *12  *6  *12  *0  *0  *hidden=.* val_acc  *0\.[0-9]*$" "$T/root.txt"'
+
 # sweep compare: the old 8-run set against the grown one; a subset gated
 $SWEEP compare "$OLD" "$T/old/tiny" > "$T/cmp.txt" 2> "$T/cmp.err"; rc=$?
 check "compare: 4 in common, 2 only in B, paired by seed" '[ $rc = 0 ] && grep -q "4 configurations in common, 0 only in A, 2 only in B" "$T/cmp.txt" && grep -q "paired on 2 seeds" "$T/cmp.txt" && grep -q " B  *test_acc" "$T/cmp.txt"'
