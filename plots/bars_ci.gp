@@ -7,7 +7,8 @@ set style data histogram
 set style histogram errorbars gap 1.5 lw 1.5
 set style fill solid 0.75 border rgb "#333333"
 set boxwidth 0.9
-set xtics rotate by -25 left
+# rotated labels end at their tick, so each sits under its own bar
+set xtics rotate by 30 right
 if (strlen(ymin) > 0 && strlen(ymax) > 0) { set yrange [ymin+0:ymax+0] }
 plot for [i=0:ns-1] datafile using (column(2+3*i)):(column(3+3*i)):(column(4+3*i)):xtic(1) \
      lc i+1 title columnhead(2+3*i)
