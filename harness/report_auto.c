@@ -39,10 +39,35 @@ int auto_value_index(const auto_ctx *c, const auto_axis *a, const rpt_group *g)
     return -1;
 }
 
-int auto_on_slice(const auto_ctx *c, const rpt_group *g, int skip1, int skip2)
+/* 1 when axes k1 (and k2) determine axis k over the groups. */
+static int determined(const auto_ctx *c, int k1, int k2, int k)
+{
+    const auto_axis *a = &c->axes[k1], *b = k2 >= 0 ? &c->axes[k2] : NULL;
+    int n2 = b ? b->nvals : 1, ok = 1;
+    const char **seen = calloc((size_t)a->nvals * (size_t)n2, sizeof *seen);
+    if (!seen) { perror("report"); abort(); }
+    for (int g = 0; g < c->e->ngroups && ok; g++) {
+        const rpt_group *gr = &c->e->groups[g];
+        int i = auto_value_index(c, a, gr), j = b ? auto_value_index(c, b, gr) : 0;
+        if (i < 0 || j < 0) continue;
+        const char *v = table_cell(&c->e->runs, gr->first, c->axes[k].col);
+        const char **s = &seen[(size_t)i * n2 + j];
+        if (!*s) *s = v;
+        else ok = runset_same_value(*s, v);
+    }
+    free(seen);
+    return ok;
+}
+
+void auto_slice(const auto_ctx *c, int k1, int k2, int *held)
+{
+    for (int k = 0; k < c->naxes; k++) held[k] = k != k1 && k != k2 && !determined(c, k1, k2, k);
+}
+
+int auto_on_slice(const auto_ctx *c, const rpt_group *g, const int *held)
 {
     for (int k = 0; k < c->naxes; k++) {
-        if (k == skip1 || k == skip2) continue;
+        if (!held[k]) continue;
         int col = c->axes[k].col;
         if (!runset_same_value(table_cell(&c->e->runs, g->first, col), table_cell(&c->e->runs, c->ref->first, col)))
             return 0;

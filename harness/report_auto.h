@@ -28,9 +28,12 @@ typedef struct {
 
 /* Index in a->vals of the value of g on axis a (-1 if none). */
 int auto_value_index(const auto_ctx *c, const auto_axis *a, const rpt_group *g);
-/* 1 when g holds the reference's value on every axis except skip1 and skip2 (indices into c->axes, -1
-   for none): the groups a plot over those axes shows. */
-int auto_on_slice(const auto_ctx *c, const rpt_group *g, int skip1, int skip2);
+/* Which axes a plot over axes k1 and k2 (indices into c->axes; k2 -1 for none) holds at the reference's
+   value: every other axis, except those k1 and k2 determine (each value of k1, k2 goes with one value of
+   it, as when each variant sets its own dropout). held[k] = 1 for those held. */
+void auto_slice(const auto_ctx *c, int k1, int k2, int *held);
+/* 1 when g holds the reference's value on every axis k with held[k]: the groups the plot shows. */
+int auto_on_slice(const auto_ctx *c, const rpt_group *g, const int *held);
 /* Summary of runs.csv column col (times scale) over the ok runs of g. */
 void auto_col_summary(const rpt_exp *e, const rpt_group *g, const char *col, double scale, stats_summary *s);
 /* A file-name-safe prefix for this experiment's images. */

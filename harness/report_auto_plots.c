@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "other columns at the reference's values (a=1, b=2)" for a caption, or "" when no other axis exists. */
-static void held(const auto_ctx *c, int k1, int k2, char *buf, size_t n)
+/* "Other columns at the reference's values: a=1, b=2." for a caption, or "" when none is held. */
+static void held_note(const auto_ctx *c, const int *held, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = 0;
     for (int k = 0; k < c->naxes && len < n; k++) {
-        if (k == k1 || k == k2) continue;
+        if (!held[k]) continue;
         int col = c->axes[k].col;
         len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? ", " : " Other columns at the reference's values: ",
                                 c->e->runs.cols[col], table_cell(&c->e->runs, c->ref->first, col));
@@ -21,11 +21,27 @@ static void held(const auto_ctx *c, int k1, int k2, char *buf, size_t n)
     if (len && len < n) snprintf(buf + len, n - len, ".");
 }
 
-/* The second axis of a plot over axis ka: the first other axis (its first AUTO_MAXSERIES values), or -1. */
+/* The second axis of a plot over axis ka: the first other axis along which ka itself varies (some value of
+   it goes with two values of ka, so its lines have more than one point), or -1. */
 static int second_axis(const auto_ctx *c, int ka)
 {
-    for (int k = 0; k < c->naxes; k++)
-        if (k != ka) return k;
+    const auto_axis *a = &c->axes[ka];
+    for (int k = 0; k < c->naxes; k++) {
+        if (k == ka) continue;
+        const auto_axis *b = &c->axes[k];
+        char *seen = calloc((size_t)a->nvals * (size_t)b->nvals, 1);
+        int *count = calloc((size_t)b->nvals, sizeof *count), ok = 0;
+        if (!seen || !count) { perror("report"); abort(); }
+        for (int g = 0; g < c->e->ngroups && !ok; g++) {
+            int i = auto_value_index(c, a, &c->e->groups[g]), j = auto_value_index(c, b, &c->e->groups[g]);
+            if (i < 0 || j < 0 || seen[(size_t)i * b->nvals + j]) continue;
+            seen[(size_t)i * b->nvals + j] = 1;
+            ok = ++count[j] >= 2;
+        }
+        free(seen);
+        free(count);
+        if (ok) return k;
+    }
     return -1;
 }
 
@@ -41,11 +57,16 @@ static void axis_plot(auto_ctx *c, int ka)
     char (*names)[160] = calloc((size_t)(3 * nb), sizeof *names);
     const char **np = calloc((size_t)(3 * nb), sizeof *np);
     if (!acc || !gap || !names || !np) { perror("report"); abort(); }
+    int held[AUTO_MAXAXES], *filled = calloc((size_t)nr, sizeof *filled), nfilled = 0;
+    if (!filled) { perror("report"); abort(); }
+    auto_slice(c, ka, kb, held);
     for (int g = 0; g < e->ngroups; g++) {
         const rpt_group *gr = &e->groups[g];
-        if (!auto_on_slice(c, gr, ka, kb)) continue;
+        if (!auto_on_slice(c, gr, held)) continue;
         int ia = auto_value_index(c, a, gr), ib = b ? auto_value_index(c, b, gr) : 0;
         if (ia < 0 || ib < 0 || ib >= nb) continue;
+        nfilled += !filled[ia];
+        filled[ia] = 1;
         rpt_summary(e, gr, M_TEST_ACC, &acc[(size_t)(2 * ib) * nr + ia]);
         rpt_summary(e, gr, M_TRAIN_ACC, &acc[(size_t)(2 * ib + 1) * nr + ia]);
         rpt_summary(e, gr, M_GAP, &gap[(size_t)ib * nr + ia]);
@@ -57,12 +78,14 @@ static void axis_plot(auto_ctx *c, int ka)
         snprintf(names[2 * nb + i], 160, b ? "%s=%s" : "gap", bname, b ? b->vals[i] : "");
     }
     for (int i = 0; i < 3 * nb; i++) np[i] = names[i];
+    free(filled);
+    if (nfilled < 2) { free(acc); free(gap); free(names); free(np); return; }   /* one point is no line */
     const char *aname = e->runs.cols[a->col];
     double lo = strtod(a->vals[0], NULL);
     double hi = strtod(a->vals[nr - 1], NULL);
     const char *logx = lo > 0 && hi / lo >= 20 ? "1" : "0";
     char base[300], title[600], note[1024], cap[2048], ymin[32], ymax[32];
-    held(c, ka, kb, note, sizeof note);
+    held_note(c, held, note, sizeof note);
     char more[256] = "";
     if (b && b->nvals > nb) snprintf(more, sizeof more, " Lines for the first %d of the %d values of %s.", nb, b->nvals, bname);
 
@@ -107,23 +130,27 @@ void auto_heatmap(auto_ctx *c)
     if (!v) { perror("report"); abort(); }
     for (int i = 0; i < a->nvals * b->nvals; i++) v[i] = NAN;
     double widest = 0;
+    int held[AUTO_MAXAXES], nfilled = 0;
+    auto_slice(c, ka, kb, held);
     for (int g = 0; g < e->ngroups; g++) {
         const rpt_group *gr = &e->groups[g];
-        if (!auto_on_slice(c, gr, ka, kb)) continue;
+        if (!auto_on_slice(c, gr, held)) continue;
         int ia = auto_value_index(c, a, gr), ib = auto_value_index(c, b, gr);
         if (ia < 0 || ib < 0) continue;
+        nfilled++;
         stats_summary s;
         rpt_summary(e, gr, M_TEST_ACC, &s);
         v[(size_t)ia * b->nvals + ib] = s.mean;
         if (s.n >= 2 && (s.ci_hi - s.ci_lo) / 2 > widest) widest = (s.ci_hi - s.ci_lo) / 2;
     }
+    if (nfilled < 4) { free(v); return; }   /* a grid needs two values of each */
     char base[300], title[600], note[1024], cap[2048];
     const char *an = e->runs.cols[a->col], *bn = e->runs.cols[b->col];
     snprintf(base, sizeof base, "%s_heatmap_%s_%s", auto_prefix(e), an, bn);
     rpt_safe_name(base);
     snprintf(title, sizeof title, "%s: test accuracy (%%) by %s and %s", c->title, an, bn);
     const char *kv[] = { "title", title, "xlabel", bn, "ylabel", an, "cblabel", "test accuracy (%)", "fmt", "%.2f" };
-    held(c, ka, kb, note, sizeof note);
+    held_note(c, held, note, sizeof note);
     if (rpt_plot_heatmap(&c->x->plot, base, a->vals, a->nvals, b->vals, b->nvals, v, 5, kv) == 0) {
         snprintf(cap, sizeof cap, "Mean test accuracy (%%) over seeds for each %s and %s. The colour scale spans only "
                  "the range of these means (see its label); the widest 95%% CI half-width of a cell is %.2f pp, so "
@@ -141,11 +168,16 @@ void auto_bars(auto_ctx *c)
         if (a->numeric || a->nvals < 2) continue;
         stats_summary *v = calloc((size_t)a->nvals, sizeof *v);
         if (!v) { perror("report"); abort(); }
+        int held[AUTO_MAXAXES], nfilled = 0;
+        auto_slice(c, ka, -1, held);
         for (int g = 0; g < e->ngroups; g++) {
             const rpt_group *gr = &e->groups[g];
             int ia = auto_value_index(c, a, gr);
-            if (ia >= 0 && auto_on_slice(c, gr, ka, -1)) rpt_summary(e, gr, M_TEST_ACC, &v[ia]);
+            if (ia < 0 || !auto_on_slice(c, gr, held)) continue;
+            nfilled += v[ia].n == 0;
+            rpt_summary(e, gr, M_TEST_ACC, &v[ia]);
         }
+        if (nfilled < 2) { free(v); continue; }
         char base[300], title[600], note[1024], cap[2048], ymin[32], ymax[32], zero[160] = "";
         const char *an = e->runs.cols[a->col], *names[] = { "test accuracy" };
         rpt_zoom_range(v, a->nvals, ymin, ymax, sizeof ymin);
@@ -156,7 +188,7 @@ void auto_bars(auto_ctx *c)
         rpt_safe_name(base);
         snprintf(title, sizeof title, "%s: test accuracy by %s%s", c->title, an, zero[0] ? " (axis not from 0)" : "");
         const char *kv[] = { "title", title, "xlabel", an, "ylabel", "test accuracy (%)", "ymin", ymin, "ymax", ymax };
-        held(c, ka, -1, note, sizeof note);
+        held_note(c, held, note, sizeof note);
         if (rpt_plot_series(&c->x->plot, "bars_ci", base, an, a->vals, a->nvals, names, 1, v, 5, kv) == 0) {
             snprintf(cap, sizeof cap, "Test accuracy by %s: mean over seeds with 95%% CI.%s%s", an, zero, note);
             doc_image(&c->x->d, base, cap);
