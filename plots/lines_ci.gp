@@ -11,8 +11,8 @@ pr = pairs + 0
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 if (logx + 0) { set logscale x }
-# an accuracy cannot pass 100%: a t interval over a few seeds can, so the axis stops there
-if (strstrt(ylabel, 'accuracy') > 0) { set yrange [*:*<100] }
+# an accuracy is in [0, 100]: a t interval over a few seeds can pass either end, the axis stops there
+if (strstrt(ylabel, 'accuracy') > 0) { set yrange [0<*:*<100] }
 st = pr ? 2 : 1
 plot for [i=0:ns-1:st] datafile using 1:(column(2+3*i)):(column(3+3*i)):(column(4+3*i)) \
          with yerrorlines lw 2 pt 7 ps 1.1 lc (pr ? i / 2 + 1 : i + 1) title columnhead(2+3*i), \
