@@ -296,7 +296,7 @@ static void assemble(doc *full, rpt_exp *exps, int n, rpt_ctx *x)
     x->d.n = 0;
 }
 
-/* Options into *outdir/*no_plots and the results directories into dirs. Returns -1 to go on, else the exit
+/* Options into outdir and no_plots, and the results directories into dirs. Returns -1 to go on, else the exit
    status (0 for --help, 2 for a usage error or a directory that is not results). */
 static int parse_args(int argc, char **argv, const char **outdir, int *no_plots, char ***dirs, int *ndirs)
 {

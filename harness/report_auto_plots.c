@@ -212,8 +212,8 @@ void auto_curves(auto_ctx *c)
     } else {
         gs[n++] = (rpt_group *)c->ref;
         if (c->best && c->best != c->ref) gs[n++] = (rpt_group *)c->best;
-        for (int i = 0; n < AUTO_MAXCURVES && i < ng; i++) {
-            rpt_group *g = &e->groups[(size_t)i * (size_t)ng / (AUTO_MAXCURVES - 2)];
+        for (int i = 0; n < AUTO_MAXCURVES && i < AUTO_MAXCURVES; i++) {
+            rpt_group *g = &e->groups[(size_t)i * (size_t)ng / AUTO_MAXCURVES];
             int dup = 0;
             for (int j = 0; j < n; j++) dup |= gs[j] == g;
             if (!dup) gs[n++] = g;

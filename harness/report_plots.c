@@ -272,6 +272,9 @@ static int curves_maxep(const rpt_exp *e, rpt_group *const *gs, int ng)
     return maxep;
 }
 
+static void curves_plot(rpt_ctx *x, const rpt_exp *e, const char *prefix, const char *title_name, rpt_group *const *gs,
+                        const char *const *names, int ng);
+
 void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *const *names, int ng)
 {
     rpt_curves_named(x, e, e->name, e->title[0] ? e->title : e->name, gs, names, ng);
@@ -283,6 +286,21 @@ void rpt_curves_named(rpt_ctx *x, const rpt_exp *e, const char *prefix, const ch
     const table *c = &e->curves;
     if (c->nrows == 0) { doc_text(&x->d, "No curves.csv for %s: no learning curves.", e->label); return; }
     if (x->plot.disabled || ng <= 0) return;
+    rpt_group **with = malloc((size_t)ng * sizeof *with);
+    const char **wnames = malloc((size_t)ng * sizeof *wnames);
+    if (!with || !wnames) { perror("report"); abort(); }
+    int nw = 0;
+    for (int i = 0; i < ng; i++)   /* a configuration without curve rows (every run diverged) draws nothing */
+        if (curves_maxep(e, &gs[i], 1) >= 1) { with[nw] = gs[i]; wnames[nw++] = names[i]; }
+    curves_plot(x, e, prefix, title_name, with, wnames, nw);
+    free(with);
+    free(wnames);
+}
+
+static void curves_plot(rpt_ctx *x, const rpt_exp *e, const char *prefix, const char *title_name, rpt_group *const *gs,
+                        const char *const *names, int ng)
+{
+    const table *c = &e->curves;
     int maxep = curves_maxep(e, gs, ng);
     if (maxep < 1) { doc_text(&x->d, "No curve rows for these configurations: no learning curves."); return; }
     static const struct { const char *col, *suffix, *ylabel, *what; double scale; } which[] = {
