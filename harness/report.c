@@ -219,11 +219,10 @@ static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
     doc_rb_add(&r, "Verdict");
     doc_table(d, &r);
     for (int i = 0; i < x->nverdicts; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "claim-%d", i + 1);
         doc_rb_clear(&r);
         doc_rb_add(&r, "%s", x->verdicts[i].experiment);
-        doc_rb_add_link(&r, id, "%s", x->verdicts[i].claim);
+        if (x->verdicts[i].anchor[0]) doc_rb_add_link(&r, x->verdicts[i].anchor, "%s", x->verdicts[i].claim);
+        else doc_rb_add(&r, "%s", x->verdicts[i].claim);
         doc_rb_add(&r, "**%s**", rpt_verdict_word(x->verdicts[i].v));
         doc_row(d, &r);
     }
@@ -232,10 +231,11 @@ static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
 void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdict v, const char *rule,
                       const char *numbers)
 {
+    const char *anchor = NULL;
     if (x->nverdicts < RPT_MAXVERDICTS) {   /* the claim's heading is the anchor the summary links to */
         char id[32];
         snprintf(id, sizeof id, "claim-%d", x->nverdicts + 1);
-        doc_set_id(&x->d, id);
+        anchor = doc_set_id(&x->d, id);
     }
     doc_text(&x->d, "**Verdict on \"%s\": %s.** Decision rule: %s Measured: %s", claim, rpt_verdict_word(v), rule,
              numbers);
@@ -243,6 +243,7 @@ void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdi
         rpt_verdict_entry *ve = &x->verdicts[x->nverdicts++];
         snprintf(ve->experiment, sizeof ve->experiment, "%.127s", e->label);
         snprintf(ve->claim, sizeof ve->claim, "%s", claim);
+        snprintf(ve->anchor, sizeof ve->anchor, "%s", anchor ? anchor : "");
         ve->v = v;
     }
 }

@@ -37,8 +37,9 @@ void doc_table(doc *d, const doc_rowbuf *header);
 /* Append a body row to the last table block. */
 void doc_row(doc *d, const doc_rowbuf *r);
 void doc_image(doc *d, const char *base, const char *caption);
-/* Give the last heading of d the HTML anchor id (unless it has one), so that links can point to it. */
-void doc_set_id(doc *d, const char *id);
+/* Give the last heading of d the HTML anchor id unless it has one, so that links can point to it. Returns
+   the heading's anchor (id, or the one it had), NULL when d has no heading. */
+const char *doc_set_id(doc *d, const char *id);
 /* In a cell, a link to the heading with anchor id (doc_set_id): a link in the html, its text in markdown. */
 #define DOC_LINK_MARK '\x01'
 #define DOC_LINK_END '\x02'
@@ -158,7 +159,11 @@ int rpt_plot_heatmap(rpt_plotter *p, const char *base, const char *const *rows, 
 
 /* ---- sections (report_tables.c, report_claims.c) ---- */
 #define RPT_MAXVERDICTS 64
-typedef struct { char experiment[128], claim[160]; rpt_verdict v; } rpt_verdict_entry;
+typedef struct {
+    char experiment[128], claim[160];
+    rpt_verdict v;
+    char anchor[48];    /* the html anchor of the claim's section ("" when it has no heading) */
+} rpt_verdict_entry;
 typedef struct {
     doc d;
     rpt_plotter plot;

@@ -186,7 +186,7 @@ void auto_bars(auto_ctx *c)
                      "few points.", ymin);
         snprintf(base, sizeof base, "%s_bars_%s", auto_prefix(e), an);
         rpt_safe_name(base);
-        snprintf(title, sizeof title, "%s: test accuracy by %s%s", c->title, an, zero[0] ? " (axis not from 0)" : "");
+        snprintf(title, sizeof title, "%s: test accuracy by %s", c->title, an);
         const char *kv[] = { "title", title, "xlabel", an, "ylabel", "test accuracy (%)", "ymin", ymin, "ymax", ymax };
         held_note(c, held, note, sizeof note);
         if (rpt_plot_series(&c->x->plot, "bars_ci", base, an, a->vals, a->nvals, names, 1, v, 5, kv) == 0) {

@@ -88,14 +88,15 @@ void doc_rb_add_link(doc_rowbuf *r, const char *id, const char *fmt, ...)
     snprintf(r->cell[r->ncols++], RPT_CELL, "%c%.40s%c%.140s", DOC_LINK_MARK, id, DOC_LINK_END, text);
 }
 
-void doc_set_id(doc *d, const char *id)
+const char *doc_set_id(doc *d, const char *id)
 {
     for (int i = d->n - 1; i >= 0; i--) {
         doc_block *b = &d->blocks[i];
         if (b->kind != DOC_H1 && b->kind != DOC_H2 && b->kind != DOC_H3) continue;
         if (!b->id) b->id = xstrdup(id);
-        return;
+        return b->id;
     }
+    return NULL;
 }
 
 /* The id of heading block i: the one given (doc_set_id), else "s<i>-" and its text's letters and digits. */
