@@ -46,6 +46,25 @@ for d in tests/fixtures/report/*/; do
     check "fixture $n renamed: same automatic section" '[ -s "$T/fx/a" ] && cmp -s "$T/fx/a" "$T/fx/b"'
 done
 
+# sharded results (DIR/shards/K-of-N/, no top-level runs.csv), one run in both shards: the same report, and
+# check reads them too
+mkdir -p "$T/sh/my_study/shards/1-of-2" "$T/sh/my_study/shards/2-of-2"
+for f in runs curves; do
+    head -1 "$T/res/my_study/$f.csv" > "$T/sh/my_study/shards/1-of-2/$f.csv"
+    head -1 "$T/res/my_study/$f.csv" > "$T/sh/my_study/shards/2-of-2/$f.csv"
+done
+tail -n +2 "$T/res/my_study/runs.csv" | awk -v d="$T/sh/my_study/shards" -F, \
+    '{ print >> (d "/" (NR % 2 ? "1-of-2" : "2-of-2") "/runs.csv"); if (NR == 1) print >> (d "/2-of-2/runs.csv") }'
+tail -n +2 "$T/res/my_study/curves.csv" > "$T/sh/curves.body"
+while IFS=, read -r id rest; do
+    s=$(grep -l "^$id," "$T"/sh/my_study/shards/*/runs.csv | head -1 | xargs dirname)
+    echo "$id,$rest" >> "$s/curves.csv"
+done < "$T/sh/curves.body"
+$SWEEP report -o "$T/rep5" "$T/sh/my_study" > /dev/null 2>&1; rc=$?
+check "sharded results give the same report" '[ $rc = 0 ] && sed "s|$T/sh/|$T/res/|g" "$T/rep5/report.md" | cmp -s - "$T/rep/report.md"'
+$SWEEP check --baseline "$T/res/my_study/runs.csv" "$T/sh/my_study" > "$T/check.out" 2>&1; rc=$?
+check "check reads sharded results" '[ $rc = 0 ] && grep -q "PASS" "$T/check.out" && grep -q "| 3/3 |" "$T/check.out"'
+
 # a partial sweep: one run missing
 mkdir -p "$T/part"; cp -r "$T/res/my_study" "$T/part/"
 sed -i '$d' "$T/part/my_study/runs.csv"
