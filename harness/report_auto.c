@@ -132,6 +132,16 @@ static void intro(auto_ctx *c)
         doc_text(d, "**Partial sweep:** %d of %d runs are in (%d per configuration %s); the Runs column below "
                  "says how many each configuration has.", have, expect * e->ngroups, expect,
                  e->expected_runs ? "declared" : "expected: the most any configuration has");
+    char fixed[2048] = "";
+    len = 0;
+    for (int i = 0; i < e->ncfg && len < sizeof fixed; i++) {
+        int col = e->cfg_cols[i], varies = 0;
+        for (int k = 0; k < e->nvary; k++) varies |= e->vary_cols[k] == col;
+        if (!varies)
+            len += (size_t)snprintf(fixed + len, sizeof fixed - len, "%s%s=%s", len ? ", " : "", e->runs.cols[col],
+                                    table_cell(&e->runs, e->groups[0].first, col));
+    }
+    if (len) doc_text(d, "The same in every run: %s.", fixed);
     char lab[512];
     rpt_label(e, c->ref, lab, sizeof lab);
     doc_text(d, "Reference configuration: **%s** (%s). Differences below are configuration − reference.", lab,
