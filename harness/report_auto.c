@@ -275,13 +275,16 @@ int rpt_section_auto(rpt_ctx *x, rpt_exp *e)
     c->ref = &e->groups[ref];
     find_best(c);
     intro(c);
-    doc_heading(&x->d, 3, "Plots");
-    int made = x->plot.nmade;
-    auto_axis_plots(c);
-    auto_heatmap(c);
-    auto_bars(c);
-    auto_curves(c);
-    if (x->plot.nmade == made && !x->plot.disabled) doc_text(&x->d, "No plot: nothing varies that can be plotted.");
+    if (!x->plot.disabled) {
+        doc_heading(&x->d, 3, "Plots");
+        int made = x->plot.nmade, failed = x->plot.nfailed;
+        auto_axis_plots(c);
+        auto_heatmap(c);
+        auto_bars(c);
+        auto_curves(c);
+        if (x->plot.nmade == made && x->plot.nfailed == failed)
+            doc_text(&x->d, "No plot: nothing varies that can be plotted.");
+    }
     config_table(c);
     comparisons(c);
     for (int k = 0; k < c->naxes; k++) free(c->axes[k].vals);
