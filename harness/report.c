@@ -356,6 +356,7 @@ int cmd_report(int argc, char **argv)
     for (int i = 0; i < ndirs; i++) {
         rpt_section_auto(x, &exps[i]);
         rpt_section_declared(x, &exps[i]);   /* the experiment's declared tables and claims */
+        if (i > 0 && !strcmp(exps[i].name, exps[i - 1].name)) rpt_side_by_side(x, &exps[i - 1], &exps[i]);
     }
     doc full = { 0 };
     assemble(&full, exps, ndirs, x);

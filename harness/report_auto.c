@@ -291,3 +291,50 @@ int rpt_section_auto(rpt_ctx *x, rpt_exp *e)
     free(c);
     return 0;
 }
+
+/* Two result sets of one experiment (same name, different paths) side by side: each configuration of
+   either with its test accuracy in both, matched by the runset's configuration key. */
+void rpt_side_by_side(rpt_ctx *x, const rpt_exp *a, const rpt_exp *b)
+{
+    doc *d = &x->d;
+    doc_heading(d, 3, "%s and %s side by side", a->label, b->label);
+    doc_text(d, "Test accuracy (%%) of each configuration in the two result sets (A: %s, B: %s); — where a set "
+             "lacks the configuration.", a->dir, b->dir);
+    int *in_b = calloc((size_t)b->ngroups + 1, sizeof *in_b), *of_cfg = malloc(((size_t)runset_nconfigs(b->rs) + 1) * sizeof *of_cfg);
+    if (!in_b || !of_cfg) { perror("report"); abort(); }
+    for (int g = 0; g < b->ngroups; g++) of_cfg[b->groups[g].cfg] = g;
+    doc_rowbuf r;
+    doc_rb_clear(&r);
+    doc_rb_add(&r, "Configuration");
+    doc_rb_add(&r, "A: runs");
+    doc_rb_add(&r, "A: test acc (%%)");
+    doc_rb_add(&r, "B: runs");
+    doc_rb_add(&r, "B: test acc (%%)");
+    doc_table(d, &r);
+    char lab[512], s1[96], s2[96];
+    for (int pass = 0; pass < 2; pass++) {
+        const rpt_exp *e = pass ? b : a;
+        for (int g = 0; g < e->ngroups; g++) {
+            const rpt_group *ga = pass ? NULL : &a->groups[g], *gb = pass ? &b->groups[g] : NULL;
+            if (!pass) {
+                int k = runset_find_config(b->rs, runset_config_key(a->rs, ga->cfg));
+                if (k >= 0) { gb = &b->groups[of_cfg[k]]; in_b[of_cfg[k]] = 1; }
+            } else if (in_b[g]) {
+                continue;
+            }
+            stats_summary sa = {0}, sb = {0};
+            if (ga) rpt_summary(a, ga, M_TEST_ACC, &sa);
+            if (gb) rpt_summary(b, gb, M_TEST_ACC, &sb);
+            rpt_label(e, ga ? ga : gb, lab, sizeof lab);
+            doc_rb_clear(&r);
+            doc_rb_add(&r, "%s", lab);
+            doc_rb_add(&r, "%d", ga ? ga->n : 0);
+            doc_rb_add(&r, "%s", rpt_fmt_sum(s1, sizeof s1, &sa, 2));
+            doc_rb_add(&r, "%d", gb ? gb->n : 0);
+            doc_rb_add(&r, "%s", rpt_fmt_sum(s2, sizeof s2, &sb, 2));
+            doc_row(d, &r);
+        }
+    }
+    free(in_b);
+    free(of_cfg);
+}
