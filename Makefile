@@ -11,7 +11,7 @@ UNIT_OBJ    := $(patsubst %.c,build/%.o,$(wildcard tests/unit/*.c))
 
 TUTORIAL := rate_table combinations batch_size network_size output_dropout eval_mode convergence ensemble
 
-.PHONY: all deps run test unit integration ci-check bench reproduce clean
+.PHONY: all deps run test unit integration ci-check browser bench reproduce clean
 
 all: sweep
 
@@ -56,7 +56,11 @@ ci-check: deps sweep
 	./sweep run -q --out build/ci-results experiments/ci.ini
 	./sweep check --baseline tests/baseline/ci.csv build/ci-results/ci --junit build/ci-check.xml
 
-test: unit ci-check integration
+# the HTML report in a real browser (Debian's chromium, headless); prints one "skipped" line without it
+browser: deps sweep
+	@sh tests/browser/run.sh
+
+test: unit ci-check integration browser
 
 # Every tutorial experiment, then one combined report under results/reproduction (committed).
 reproduce: deps sweep

@@ -7,10 +7,12 @@
 #   4. time from process start to the end of the first training step (bench/startup.c)
 #   5. peak RSS of the -j 2 sweep
 #   6. GFLOP/s of the training step against cblas_sgemm on the same shapes (bench/step_gflops.c)
-#   7. epoch time with OpenBLAS pinned to its Haswell kernels (sweep's default) against this CPU's native ones
+#   7. scale (#14): `sweep check` and `sweep report` on a synthetic 100,000-run results directory
+#      (bench/gen_results.sh: 10,000 configurations x 10 seeds, 3 curve rows per run)
+#   8. epoch time with OpenBLAS pinned to its Haswell kernels (sweep's default) against this CPU's native ones
 # then a table of each figure, its target and whether it is met. Exits 1 if a measurement failed (an
 # unmet target is a finding, not a failure). Installs nothing.
-# Environment: SWEEP (binary, default ./sweep), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
+# Environment: SWEEP (binary, default ./sweep), BENCH_SCALE_ROWS (runs in 7, default 100000), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
 # (timed epochs per configuration, default 3), PYTHON (default /usr/bin/python3), GNU_TIME (default
 # /usr/bin/time; when missing, bench/rusage.c is built and used instead).
 set -u
@@ -179,10 +181,33 @@ else
 fi
 row "(6) step GFLOP/s, % of sgemm alone" "$ratio6" "%" ">=" 70
 
-# 7: the cost of portable bits: sweep pins OpenBLAS to its Haswell kernels (README, Provenance); the native
+# 7: check and report at scale
+say ""
+SCALE_ROWS=${BENCH_SCALE_ROWS:-100000}
+say "== 7. sweep check and sweep report on $SCALE_ROWS runs (bench/gen_results.sh)"
+t_check=""; t_report=""
+if sh bench/gen_results.sh "$T/scale/big" "$SCALE_ROWS" 3; then
+    cp "$T/scale/big/runs.csv" "$T/scale/baseline.csv"
+    a=$(now_ns)
+    "$SWEEP" check --baseline "$T/scale/baseline.csv" "$T/scale/big" > "$T/scale/check.out" 2>&1
+    rc=$?
+    if [ $rc = 0 ] || [ $rc = 1 ]; then t_check=$(elapsed "$a" "$(now_ns)"); else err "sweep check at scale failed ($rc)"; fi
+    a=$(now_ns)
+    if "$SWEEP" report -o "$T/scale/rep" "$T/scale/big" > "$T/scale/report.out" 2>&1; then
+        t_report=$(elapsed "$a" "$(now_ns)")
+    else
+        err "sweep report at scale failed: $(tail -1 "$T/scale/report.out")"
+    fi
+    say "check ${t_check:--} s, report ${t_report:--} s ($(grep -c '<svg' "$T/scale/rep/report.html" 2> /dev/null || echo 0) images)"
+else
+    err "bench/gen_results.sh failed"
+fi
+row "(7) sweep check, $SCALE_ROWS runs" "$t_check" "s" "<=" 10
+row "(7) sweep report, $SCALE_ROWS runs" "$t_report" "s" "<=" 10
+# 8: the cost of portable bits: sweep pins OpenBLAS to its Haswell kernels (README, Provenance); the native
 # kernels of this CPU (SWEEP_NATIVE_BLAS=1) against them, epochs alternated, and whether the bits agree
 say ""
-say "== 7. pinned (Haswell, the default) vs native BLAS kernels: tutorial model, median of $EPOCHS epochs each"
+say "== 8. pinned (Haswell, the default) vs native BLAS kernels: tutorial model, median of $EPOCHS epochs each"
 pin=""; nat=""; cost7=""
 pin=$(sweep_epoch pinned --hidden 256,256) || pin=""
 export SWEEP_NATIVE_BLAS=1
@@ -197,7 +222,7 @@ if [ -n "$pin" ] && [ -n "$nat" ]; then
 else
     failed=1
 fi
-row "(7) epoch pinned/native BLAS kernels" "$cost7" "x" "<=" 1.05
+row "(8) epoch pinned/native BLAS kernels" "$cost7" "x" "<=" 1.05
 
 say ""
 say "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg); single measurements: see bench/README.md on noise)"

@@ -32,7 +32,7 @@ static int add_name(const char **names, int n, const char *name) {
 
 int check_read_side(check_side *c, const char *path) {
     char err[1024];
-    if (runset_open(&c->rs, path, err, sizeof err)) {
+    if (runset_open_runs(&c->rs, path, err, sizeof err)) {
         fprintf(stderr, "sweep check: %s\n", err);
         return 2;
     }

@@ -1,6 +1,7 @@
 /* check_output: what sweep check writes (see check_internal.h): the Markdown table and summary on stdout,
    JUnit XML, and the new baseline for --update-baseline. */
 #include "check_internal.h"
+#include "mdesc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,13 +18,7 @@ static void print_num(FILE *f, const char *fmt, double v) {
     else fprintf(f, fmt, v);
 }
 
-static void print_escaped_md(FILE *f, const char *s) {
-    for (; *s; s++) {
-        if (*s == '|') fputc('\\', f);
-        fputc(*s, f);
-    }
-}
-
+static void print_escaped_md(FILE *f, const char *s) { mdesc_write(f, s, 1); }
 void check_print_table(const check_state *s, const check_opts *o, FILE *f) {
     fprintf(f, "| configuration | n (baseline/current) | baseline %s | current %s | difference |%s verdict |\n",
             o->metric, o->metric, o->seed_aware ? " 95% CI of difference |" : "");

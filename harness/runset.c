@@ -1,61 +1,13 @@
-/* runset: a results directory (runs.csv + shards) read once, runs grouped into configurations by a hashed
-   canonical key (see runset.h). */
-#include "runset.h"
+/* runset: a results directory read once (runset_load.c), runs grouped into configurations by a hashed
+   canonical key under one equality rule (see runset.h). */
+#include "runset_internal.h"
 #include "results.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* ---- a string -> int hash map (open addressing, FNV-1a); keys are borrowed, not copied ---- */
-typedef struct { const char **keys; int *vals; size_t cap, n; } strmap;
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static int map_init(strmap *m, size_t n)
-{
-    m->cap = 16;
-    while (m->cap < 2 * n + 16) m->cap *= 2;
-    m->n = 0;
-    m->keys = calloc(m->cap, sizeof *m->keys);
-    m->vals = malloc(m->cap * sizeof *m->vals);
-    return m->keys && m->vals ? 0 : -1;
-}
-
-static void map_free(strmap *m) { free(m->keys); free(m->vals); memset(m, 0, sizeof *m); }
-
-/* Slot of key: where it is, or the empty slot where it goes. The map is sized for all keys up front. */
-static size_t map_slot(const strmap *m, const char *key)
-{
-    size_t i = (size_t)fnv1a(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key)) i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static int map_get(const strmap *m, const char *key)
-{
-    if (!m->cap) return -1;
-    size_t i = map_slot(m, key);
-    return m->keys[i] ? m->vals[i] : -1;
-}
-
-/* Insert key -> val unless present; returns the value stored for key. */
-static int map_put(strmap *m, const char *key, int val)
-{
-    size_t i = map_slot(m, key);
-    if (!m->keys[i]) { m->keys[i] = key; m->vals[i] = val; m->n++; }
-    return m->vals[i];
-}
 
 /* ---- the runset ---- */
 struct runset {
@@ -70,19 +22,24 @@ struct runset {
 
 /* ---- the equality rule ---- */
 
-/* Canonical text of one number or one element of a width list: "%.17g", -0 as 0. 0 if not a number. */
+/* Canonical text of one number or one element of a width list: \1 and the double's 16 hex digits (-0 as 0),
+   written without printf (this runs for every cell of every run). 0 if not a number. */
 static int canon_num(const char *s, size_t len, char *out, size_t n)
 {
     char buf[64], *end;
     while (len && (*s == ' ' || *s == '\t')) { s++; len--; }
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
-    if (!len || len >= sizeof buf) return 0;
+    if (!len || len >= sizeof buf || n < 18) return 0;
     memcpy(buf, s, len);
     buf[len] = 0;
     double v = strtod(buf, &end);
     if (end == buf || *end) return 0;
     if (v == 0) v = 0;
-    snprintf(out, n, "%.17g", v);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    out[0] = '\1';
+    for (int i = 0; i < 16; i++) out[1 + i] = "0123456789abcdef"[(bits >> (60 - 4 * i)) & 15];
+    out[17] = 0;
     return 1;
 }
 
@@ -95,16 +52,16 @@ static int canon_cell(const char *s, char *out, size_t n)
     for (;;) {
         const char *comma = strchr(p, ',');
         size_t el = comma ? (size_t)(comma - p) : strlen(p);
-        char num[64];
-        if (!canon_num(p, el, num, sizeof num)) break;
-        int k = snprintf(out + len, n - len, "%s%s", len ? "," : "", num);
-        if (k < 0 || (size_t)k >= n - len) return -1;
-        len += (size_t)k;
+        if (len + 19 > n || !canon_num(p, el, out + len, n - len)) break;
+        len += 17;
         if (!comma) return (int)len;
+        out[len++] = ',';
         p = comma + 1;
     }
-    int k = snprintf(out, n, "%s", s);              /* not all numbers: text equality */
-    return k < 0 || (size_t)k >= n ? -1 : k;
+    size_t k = strlen(s);                           /* not all numbers: text equality */
+    if (k >= n) return -1;
+    memcpy(out, s, k + 1);
+    return (int)k;
 }
 
 int runset_same_value(const char *a, const char *b)
@@ -160,151 +117,6 @@ int runset_pair_seeds(const double *x, int nx, const double *ref, int nref, int 
     return ok;
 }
 
-/* ---- loading ---- */
-
-static int is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* The shard subdirectories of dir holding `file`, sorted, as malloc'd paths dir/shards/S/file. */
-static int shard_files(const char *dir, const char *file, char ***out, int *n)
-{
-    char sdir[4352];
-    *out = NULL;
-    *n = 0;
-    if (snprintf(sdir, sizeof sdir, "%s/shards", dir) >= (int)sizeof sdir) return 0;
-    DIR *d = opendir(sdir);
-    if (!d) return 0;
-    struct dirent *de;
-    int rc = 0;
-    while ((de = readdir(d)) && !rc) {
-        if (de->d_name[0] == '.') continue;
-        char *p;
-        if (asprintf(&p, "%s/%s/%s", sdir, de->d_name, file) < 0) { rc = -1; break; }
-        if (!is_file(p)) { free(p); continue; }
-        char **q = realloc(*out, (size_t)(*n + 1) * sizeof *q);
-        if (!q) { free(p); rc = -1; break; }
-        *out = q;
-        (*out)[(*n)++] = p;
-    }
-    closedir(d);
-    if (*n > 1) qsort(*out, (size_t)*n, sizeof **out, name_cmp);
-    return rc;
-}
-
-static int same_header(const table *a, const table *b)
-{
-    if (a->ncols != b->ncols) return 0;
-    for (int j = 0; j < a->ncols; j++)
-        if (strcmp(a->cols[j], b->cols[j])) return 0;
-    return 1;
-}
-
-static int is_timing(const char *col) { return !strcmp(col, "seconds") || !strcmp(col, "sec_per_epoch"); }
-
-/* Concatenate the tables t[0..n) (same header) into *out, keeping the first row of each run_id (key
-   column `idcol`, -1: every row kept). For runs (curves == 0) a later row of a known run_id must agree
-   with the first except in timing columns; for curves, a run_id's rows all come from the first file that
-   has any. Cells move into *out; the tables are emptied. */
-static int merge(table *t, int n, int curves, table *out, char *err, size_t errlen)
-{
-    size_t total = 0;
-    for (int i = 0; i < n; i++) total += (size_t)t[i].nrows;
-    int nc = t[0].ncols, idcol = table_col(&t[0], "run_id");
-    *out = t[0];
-    out->cells = malloc((total + 1) * (size_t)nc * sizeof *out->cells);
-    out->nrows = 0;
-    strmap ids = {0};
-    int *owner = malloc((total + 1) * sizeof *owner);
-    if (!out->cells || !owner || map_init(&ids, total) != 0) {
-        snprintf(err, errlen, "%s: out of memory", t[0].path);
-        free(owner); map_free(&ids);
-        free(out->cells); out->cells = NULL;
-        return -1;
-    }
-    int rc = 0;
-    for (int i = 0; i < n && !rc; i++) {
-        for (int r = 0; r < t[i].nrows && !rc; r++) {
-            char **row = t[i].cells + (size_t)r * nc;
-            int keep = 1;
-            if (idcol >= 0) {
-                int prev = map_put(&ids, row[idcol], out->nrows);
-                if (curves) keep = prev == out->nrows || owner[prev] == i;
-                else if (prev != out->nrows) {
-                    keep = 0;
-                    char **first = out->cells + (size_t)prev * nc;
-                    for (int j = 0; j < nc && !rc; j++)
-                        if (!is_timing(t[0].cols[j]) && strcmp(first[j], row[j])) {
-                            snprintf(err, errlen, "%s: run %s conflicts with its row in %s (column %s: '%s' vs "
-                                     "'%s')", t[i].path, row[idcol], t[owner[prev]].path, t[0].cols[j], row[j],
-                                     first[j]);
-                            rc = -1;
-                        }
-                }
-            }
-            if (keep) {
-                owner[out->nrows] = i;
-                memcpy(out->cells + (size_t)out->nrows++ * nc, row, (size_t)nc * sizeof *row);
-                memset(row, 0, (size_t)nc * sizeof *row);
-            }
-        }
-    }
-    /* Map keys point into the kept cells, so the map goes before the dropped cells are freed. */
-    map_free(&ids);
-    free(owner);
-    for (int i = 0; i < n; i++) {
-        if (i == 0) { t[0].cols = NULL; t[0].path = NULL; }     /* now owned by out */
-        table_free(&t[i]);
-    }
-    return rc;
-}
-
-/* Read files[0..n) as tables with one header, merged into *out. */
-static int read_merged(char **files, int n, int curves, table *out, char *err, size_t errlen)
-{
-    table *t = calloc((size_t)n, sizeof *t);
-    if (!t) { snprintf(err, errlen, "%s: out of memory", files[0]); return -1; }
-    int rc = 0, i;
-    for (i = 0; i < n && !rc; i++) {
-        rc = table_read(&t[i], files[i], err, errlen);
-        if (!rc && !curves) rc = results_upgrade_table(&t[i], NULL, err, errlen);   /* older sweep's files */
-        if (!rc && i > 0 && !same_header(&t[0], &t[i])) {
-            snprintf(err, errlen, "%s: header differs from %s's", files[i], files[0]);
-            rc = -1;
-        }
-    }
-    if (!rc) rc = merge(t, n, curves, out, err, errlen);
-    else
-        for (int k = 0; k < n; k++) table_free(&t[k]);
-    free(t);
-    return rc;
-}
-
-/* Files DIR/name then DIR/shards/ * /name. */
-static int collect(const char *dir, const char *name, char ***files, int *n)
-{
-    char **shards;
-    int ns;
-    if (shard_files(dir, name, &shards, &ns) != 0) return -1;
-    char *top;
-    if (asprintf(&top, "%s/%s", dir, name) < 0) top = NULL;
-    int has_top = top && is_file(top);
-    *files = malloc((size_t)(ns + 1) * sizeof **files);
-    if (!top || !*files) { free(top); for (int i = 0; i < ns; i++) free(shards[i]); free(shards); return -1; }
-    *n = 0;
-    if (has_top) (*files)[(*n)++] = top;
-    else free(top);
-    for (int i = 0; i < ns; i++) (*files)[(*n)++] = shards[i];
-    free(shards);
-    return 0;
-}
-
-static void free_list(char **f, int n) { for (int i = 0; i < n; i++) free(f[i]); free(f); }
-
 /* ---- configuration columns and grouping ---- */
 
 /* variant, hidden..data (either order), and every column results.c does not write. */
@@ -342,21 +154,44 @@ static int named_cmp(const void *a, const void *b)
     return strcmp(((const named_col *)a)->name, ((const named_col *)b)->name);
 }
 
-/* Canonical key of row r: "len:name len:value" for each configuration column, sorted by name. */
+typedef struct { char *buf; size_t len, cap; } strbuf;
+
+static int sb_add(strbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 24 > b->cap) {
+        size_t cap = 2 * (b->len + n + 24);
+        char *p = realloc(b->buf, cap);
+        if (!p) return -1;
+        b->buf = p;
+        b->cap = cap;
+    }
+    char digits[24];
+    int nd = 0;
+    size_t v = n;
+    do { digits[nd++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (nd) b->buf[b->len++] = digits[--nd];
+    b->buf[b->len++] = ':';
+    memcpy(b->buf + b->len, s, n);
+    b->buf[b->len += n] = 0;
+    return 0;
+}
+
+/* Canonical key of row r: "len:name" "len:value" for each configuration column, sorted by name. Returns a
+   malloc'd string, NULL when out of memory. */
 static char *row_key(const runset *rs, const named_col *order, int r)
 {
-    char *buf;
-    size_t size;
-    FILE *m = open_memstream(&buf, &size);
-    if (!m) return NULL;
+    strbuf b = {0};
     for (int k = 0; k < rs->ncols; k++) {
         const char *cell = table_cell(&rs->runs, r, order[k].col);
         char canon[1024];
         int len = canon_cell(cell, canon, sizeof canon);
-        const char *v = len >= 0 ? canon : cell;
-        fprintf(m, "%zu:%s%zu:%s", strlen(order[k].name), order[k].name, strlen(v), v);
+        if (sb_add(&b, order[k].name, strlen(order[k].name)) ||
+            (len >= 0 ? sb_add(&b, canon, (size_t)len) : sb_add(&b, cell, strlen(cell)))) {
+            free(b.buf);
+            return NULL;
+        }
     }
-    return fclose(m) ? NULL : buf;
+    return b.buf ? b.buf : strdup("");
 }
 
 static int group(runset *rs, char *err, size_t errlen)
@@ -367,12 +202,12 @@ static int group(runset *rs, char *err, size_t errlen)
     int *count = NULL;
     rs->config_of = malloc((size_t)(n + 1) * sizeof *rs->config_of);
     rs->keys = malloc((size_t)(n + 1) * sizeof *rs->keys);
-    int rc = !order || !rowkey || !rs->config_of || !rs->keys || map_init(&rs->by_key, (size_t)n) ? -1 : 0;
+    int rc = !order || !rowkey || !rs->config_of || !rs->keys || runset_map_init(&rs->by_key, (size_t)n) ? -1 : 0;
     for (int k = 0; !rc && k < rs->ncols; k++) order[k] = (named_col){rs->runs.cols[rs->cols[k]], rs->cols[k]};
     if (!rc) qsort(order, (size_t)rs->ncols, sizeof *order, named_cmp);
     for (int r = 0; !rc && r < n; r++) {
         if (!(rowkey[r] = row_key(rs, order, r))) { rc = -1; break; }
-        int c = map_put(&rs->by_key, rowkey[r], rs->nconf);
+        int c = runset_map_put(&rs->by_key, rowkey[r], rs->nconf);
         if (c == rs->nconf) { rs->keys[rs->nconf++] = rowkey[r]; rowkey[r] = NULL; }
         rs->config_of[r] = c;
     }
@@ -411,65 +246,46 @@ static int index_curves(runset *rs, char *err, size_t errlen)
     rs->curve_rows = malloc(((size_t)c->nrows + 1) * sizeof *rs->curve_rows);
     int *run_of = malloc(((size_t)c->nrows + 1) * sizeof *run_of), *fill = calloc((size_t)r->nrows + 1, sizeof *fill);
     strmap ids = {0};
-    int rc = !rs->curve_start || !rs->curve_rows || !run_of || !fill || map_init(&ids, (size_t)r->nrows) ? -1 : 0;
+    int rc = !rs->curve_start || !rs->curve_rows || !run_of || !fill || runset_map_init(&ids, (size_t)r->nrows) ? -1 : 0;
     if (!rc && rid >= 0 && cid >= 0) {
-        for (int i = 0; i < r->nrows; i++) map_put(&ids, table_cell(r, i, rid), i);
+        for (int i = 0; i < r->nrows; i++) runset_map_put(&ids, table_cell(r, i, rid), i);
         for (int i = 0; i < c->nrows; i++) {
-            run_of[i] = map_get(&ids, table_cell(c, i, cid));
+            run_of[i] = runset_map_get(&ids, table_cell(c, i, cid));
             if (run_of[i] >= 0) rs->curve_start[run_of[i] + 1]++;
         }
         for (int i = 0; i < r->nrows; i++) rs->curve_start[i + 1] += rs->curve_start[i];
         for (int i = 0; i < c->nrows; i++)
             if (run_of[i] >= 0) rs->curve_rows[rs->curve_start[run_of[i]] + fill[run_of[i]]++] = i;
     }
-    map_free(&ids);
+    runset_map_free(&ids);
     free(run_of);
     free(fill);
     if (rc) snprintf(err, errlen, "%s: out of memory", c->path ? c->path : r->path);
     return rc;
 }
 
-int runset_open(runset **out, const char *path, char *err, size_t errlen)
+static int open_set(runset **out, const char *path, int with_curves, char *err, size_t errlen)
 {
     *out = NULL;
     runset *rs = calloc(1, sizeof *rs);
     if (!rs) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
-    struct stat st;
-    int rc = 0;
-    if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        rc = -1;
-    } else if (!S_ISDIR(st.st_mode)) {
-        rc = table_read(&rs->runs, path, err, errlen);
-        if (!rc) rc = results_upgrade_table(&rs->runs, NULL, err, errlen);
-    } else {
-        char **files = NULL;
-        int n = 0;
-        if (collect(path, "runs.csv", &files, &n) != 0) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            rc = -1;
-        } else if (n == 0) {
-            snprintf(err, errlen, "%s: no runs.csv (nor shards/*/runs.csv) there", path);
-            rc = -1;
-        } else {
-            rc = read_merged(files, n, 0, &rs->runs, err, errlen);
-        }
-        free_list(files, n);
-        files = NULL;
-        n = 0;
-        if (!rc && collect(path, "curves.csv", &files, &n) != 0) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            rc = -1;
-        }
-        if (!rc && n > 0) rc = read_merged(files, n, 1, &rs->curves, err, errlen);
-        free_list(files, n);
-    }
+    int rc = runset_load(path, with_curves, &rs->runs, &rs->curves, err, errlen);
     if (!rc) rc = find_cols(rs, err, errlen);
     if (!rc) rc = group(rs, err, errlen);
     if (!rc) rc = index_curves(rs, err, errlen);
     if (rc) { runset_close(rs); return -1; }
     *out = rs;
     return 0;
+}
+
+int runset_open(runset **out, const char *path, char *err, size_t errlen)
+{
+    return open_set(out, path, 1, err, errlen);
+}
+
+int runset_open_runs(runset **out, const char *path, char *err, size_t errlen)
+{
+    return open_set(out, path, 0, err, errlen);
 }
 
 void runset_close(runset *rs)
@@ -479,7 +295,7 @@ void runset_close(runset *rs)
     table_free(&rs->curves);
     for (int c = 0; c < rs->nconf; c++) free(rs->keys[c]);
     free(rs->keys);
-    map_free(&rs->by_key);
+    runset_map_free(&rs->by_key);
     free(rs->cols);
     free(rs->varies);
     free(rs->config_of);
@@ -498,7 +314,7 @@ int runset_col_varies(const runset *rs, int k) { return k >= 0 && k < rs->ncols 
 int runset_nconfigs(const runset *rs) { return rs->nconf; }
 int runset_config_of(const runset *rs, int row) { return row >= 0 && row < rs->runs.nrows ? rs->config_of[row] : -1; }
 const char *runset_config_key(const runset *rs, int c) { return c >= 0 && c < rs->nconf ? rs->keys[c] : ""; }
-int runset_find_config(const runset *rs, const char *key) { return map_get(&rs->by_key, key); }
+int runset_find_config(const runset *rs, const char *key) { return runset_map_get(&rs->by_key, key); }
 
 int runset_config_rows(const runset *rs, int c, const int **rows)
 {

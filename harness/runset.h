@@ -22,6 +22,8 @@ typedef struct runset runset;
 /* Load path: a results directory (as above), or one runs.csv file (no curves). Returns 0, or -1 with one
    line in err (file:line where the problem has one). */
 int runset_open(runset **out, const char *path, char *err, size_t errlen);
+/* As runset_open, without reading curves (runset_curves is then empty): for consumers of runs.csv only. */
+int runset_open_runs(runset **out, const char *path, char *err, size_t errlen);
 /* Release everything; safe on NULL. */
 void runset_close(runset *rs);
 
