@@ -86,10 +86,33 @@ done:
 
 /* Rewrite one runs.csv in today's columns (temporary file, fsync, rename). 1 rewritten, 0 already current or
    unreadable (the store then says why), -1 with err. */
+/* Read path as a table, leaving out a torn last line (a crash mid-write: the store drops it too). 0 or -1. */
+static int read_complete(table *t, const char *path, const char *tmp) {
+    char rerr[512];
+    if (table_read(t, path, rerr, sizeof rerr) == 0) return 0;
+    FILE *in = fopen(path, "r"), *out = in ? fopen(tmp, "w") : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int ok = out != NULL;
+    while (ok && (len = getline(&line, &cap, in)) > 0 && line[len - 1] == '\n') ok = fputs(line, out) >= 0;
+    free(line);
+    if (in) fclose(in);
+    if (out) ok = fclose(out) == 0 && ok;
+    ok = ok && table_read(t, tmp, rerr, sizeof rerr) == 0;
+    unlink(tmp);
+    if (ok) {                                       /* messages name the real file */
+        free(t->path);
+        t->path = strdup(path);
+    }
+    return ok && t->path ? 0 : -1;
+}
+
 static int upgrade_file(const char *path, char *err, size_t errlen) {
     table t;
-    char rerr[512];
-    if (access(path, F_OK) != 0 || table_read(&t, path, rerr, sizeof rerr) != 0) return 0;
+    char tmp_read[4200];
+    snprintf(tmp_read, sizeof tmp_read, "%s.upgrade-read", path);
+    if (access(path, F_OK) != 0 || read_complete(&t, path, tmp_read) != 0) return 0;
     int added = 0, rc = 0, before = t.ncols;
     if (results_upgrade_table(&t, &added, err, errlen)) { table_free(&t); return -1; }
     int n = results_runs_ncols();

@@ -26,6 +26,11 @@ check "resume of an old directory trains nothing" '[ $rc = 0 ] && grep -q "8 alr
 check "the old runs.csv was upgraded in place, run_ids kept" 'grep -q "upgraded to the current columns" "$T/resume.txt" && head -1 "$T/old/tiny/runs.csv" | grep -q ",beta1,beta2,eps," && [ "$(tail -n +2 "$T/old/tiny/runs.csv" | cut -d, -f1 | sort | tr "\n" " ")" = "$ids_before" ]'
 check "resuming over runs without provenance is warned about" 'grep -q "have no provenance" "$T/resume.txt"'
 
+# an old directory with a torn last line (a crash mid-write) is upgraded and resumed too
+mkdir -p "$T/torn" && cp -r "$OLD" "$T/torn/" && printf '0123456789abcdef,ok,base,1,"48",re' >> "$T/torn/tiny/runs.csv"
+$SWEEP run -j 2 --out "$T/torn" $EXP 2> "$T/torn.txt"; rc=$?
+check "an old directory with a torn line resumes" '[ $rc = 0 ] && grep -q "8 already done, 0 to train" "$T/torn.txt" && [ "$(rows "$T/torn/tiny/runs.csv")" = 8 ]'
+
 # growing the grid: progress counts the whole sweep, and a dry run estimates the time
 $SWEEP run --dry-run --set dropout=0,0.5,0.2 --out "$T/old" $EXP > "$T/dry2.txt"
 check "dry run estimates the time" 'grep -q "^estimated time: .* s on 2 threads (.*calibrated on the stored runs)" "$T/dry2.txt"'
