@@ -297,6 +297,26 @@ static int ls_print(const runset *rs, const experiment *e, const ls_list *l, con
     return 0;
 }
 
+/* "kernels: Haswell (9 runs)": the distinct BLAS core types and ISAs the runs were trained with (provenance),
+   at most 4 listed; runs from before provenance count as unknown. */
+static void ls_kernels(const runset *rs) {
+    const table *t = runset_runs(rs);
+    int c = table_col(t, "blas_core"), i = table_col(t, "isa"), n = 0, count[5] = {0};
+    const char *core[5], *isa[5];
+    for (int r = 0; r < t->nrows; r++) {
+        const char *a = c >= 0 ? table_cell(t, r, c) : "", *b = i >= 0 ? table_cell(t, r, i) : "";
+        int k = 0;
+        while (k < n && (strcmp(core[k], a) || strcmp(isa[k], b))) k++;
+        if (k == n && n < 5) core[n] = a, isa[n] = b, n++;
+        count[k < 5 ? k : 4]++;
+    }
+    printf("kernels:");
+    for (int k = 0; k < n && k < 4; k++)
+        printf("%s %s%s%s (%d run%s)", k ? ";" : "", *core[k] ? core[k] : "unknown (before provenance)",
+               *isa[k] ? ", " : "", isa[k], count[k], count[k] == 1 ? "" : "s");
+    printf("%s%s\n", n > 4 ? "; others" : "", n > 1 ? ": their bits may differ" : "");
+}
+
 /* The headline (text and md): runs done against declared, status counts, the best configuration. */
 static void ls_headline(const runset *rs, const experiment *e, const ls_list *l, const ls_opts *o, int seeds_seen) {
     int done = 0, total = 0, ok = 0, div = 0, pruned = 0, other = 0, best = -1, dir = 1, ndecl = 0, extra = 0;
@@ -321,6 +341,7 @@ static void ls_headline(const runset *rs, const experiment *e, const ls_list *l,
     if (l->first_run && extra)
         printf("%d runs in %s are not in its experiment.ini (an older or wider grid): listed without 'declared'\n",
                extra, o->dir);
+    ls_kernels(rs);
     if (best < 0) {
         printf("best by mean %s: none yet (no ok run has it)\n", o->metric);
         return;
