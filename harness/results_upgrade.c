@@ -119,10 +119,12 @@ static int upgrade_file(const char *path, char *err, size_t errlen) {
     const char **want = malloc((size_t)n * sizeof *want);
     if (!want) { table_free(&t); return snprintf(err, errlen, "out of memory"), -1; }
     results_runs_header(want);
-    int current = before == t.ncols && added == 0, complete = t.ncols >= n;
-    for (int k = 0; complete && k < n; k++) complete = !strcmp(t.cols[k], want[k]);
+    /* Rewritten only when it becomes exactly today's columns: an older file. A file with columns this build does
+       not know (a newer sweep's, or not a runs.csv) is left alone, and the store says what does not match. */
+    int current = before == t.ncols && added == 0, older = t.ncols == n;
+    for (int k = 0; older && k < n; k++) older = !strcmp(t.cols[k], want[k]);
     free((void *)want);
-    if (current || !complete) { table_free(&t); return 0; }   /* not a sweep runs.csv: the store says why */
+    if (current || !older) { table_free(&t); return 0; }
     char *tmp = NULL;
     FILE *f = asprintf(&tmp, "%s.upgrade-tmp", path) < 0 ? NULL : fopen(tmp, "w");
     int ok = f != NULL;
