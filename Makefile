@@ -5,7 +5,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
-override SWEEP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Imodels -Iharness \
+override SWEEP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Imodels -Iharness -I$(BUILD) \
                          -I/usr/include/x86_64-linux-gnu
 override SWEEP_LIBS   := -lopenblas -lcsv -linih -lz -lm
 override ALL_CFLAGS    = $(SWEEP_CFLAGS) $(CFLAGS)
@@ -17,7 +17,7 @@ UNIT_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
 
 TUTORIAL := rate_table combinations batch_size network_size output_dropout eval_mode convergence ensemble
 
-.PHONY: all deps deps-all run test unit integration test-slurm ci-check bench reproduce clean test-asan fuzz
+.PHONY: all deps deps-all run test unit integration test-slurm ci-check browser bench reproduce clean test-asan fuzz FORCE
 
 all: sweep
 
@@ -27,6 +27,14 @@ sweep $(BUILD)/sweep: $(BUILD)/harness/main.o $(HARNESS_OBJ) $(MODELS_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The version recorded with every run (provenance.c): git describe, else the VERSION file; rewritten only
+# when it changes, so it rebuilds one object.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(BUILD); v=$$(git describe --always --dirty 2>/dev/null || cat VERSION); \
+	echo "#define SWEEP_VERSION \"$$v\"" > $@.tmp; cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/harness/provenance.o: $(BUILD)/version.h
+FORCE:
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(HARNESS_OBJ) $(MODELS_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS) -lcriterion
@@ -69,7 +77,11 @@ ci-check: deps sweep
 test-slurm: deps sweep
 	@sh tests/run_suite.sh slurm sh tests/slurm/run.sh
 
-test: deps-all unit ci-check test-slurm integration
+# the HTML report in a real browser (Debian's chromium, headless); prints one "skipped" line without it
+browser: deps sweep
+	@sh tests/browser/run.sh
+
+test: deps-all unit ci-check test-slurm integration browser
 	@echo "make test: every suite passed (full output in build/test-logs/)"
 
 # Unit and integration tests built with clang under AddressSanitizer and UndefinedBehaviorSanitizer

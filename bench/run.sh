@@ -9,9 +9,12 @@
 #   6. GFLOP/s of the training step against cblas_sgemm on the same shapes (bench/step_gflops.c)
 #   7. --dry-run of a 100,000-run grid (bench/grid.sh)
 #   8. successive halving over the rate table's space (experiments/halving_rates.ini): % of the full grid's epochs
+#   9. scale (#14): `sweep check` and `sweep report` on a synthetic 100,000-run results directory
+#      (bench/gen_results.sh: 10,000 configurations x 10 seeds, 3 curve rows per run)
+#  10. epoch time with OpenBLAS pinned to its Haswell kernels (sweep's default) against this CPU's native ones
 # then a table of each figure, its target and whether it is met. Exits 1 if a measurement failed (an
 # unmet target is a finding, not a failure). Installs nothing.
-# Environment: SWEEP (binary, default ./sweep), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
+# Environment: SWEEP (binary, default ./sweep), BENCH_SCALE_ROWS (runs in 9, default 100000), CC/CFLAGS/LDLIBS (make passes its own), BENCH_EPOCHS
 # (timed epochs per configuration, default 3), PYTHON (default /usr/bin/python3), GNU_TIME (default
 # /usr/bin/time; when missing, bench/rusage.c is built and used instead).
 set -u
@@ -198,6 +201,49 @@ else
     err "sweep run experiments/halving_rates.ini failed"
 fi
 row "(8) halving: epochs vs the full grid" "$frac8" "%" "<=" 33
+
+# 9: check and report at scale
+say ""
+SCALE_ROWS=${BENCH_SCALE_ROWS:-100000}
+say "== 9. sweep check and sweep report on $SCALE_ROWS runs (bench/gen_results.sh)"
+t_check=""; t_report=""
+if sh bench/gen_results.sh "$T/scale/big" "$SCALE_ROWS" 3; then
+    cp "$T/scale/big/runs.csv" "$T/scale/baseline.csv"
+    a=$(now_ns)
+    "$SWEEP" check --baseline "$T/scale/baseline.csv" "$T/scale/big" > "$T/scale/check.out" 2>&1
+    rc=$?
+    if [ $rc = 0 ] || [ $rc = 1 ]; then t_check=$(elapsed "$a" "$(now_ns)"); else err "sweep check at scale failed ($rc)"; fi
+    a=$(now_ns)
+    if "$SWEEP" report -o "$T/scale/rep" "$T/scale/big" > "$T/scale/report.out" 2>&1; then
+        t_report=$(elapsed "$a" "$(now_ns)")
+    else
+        err "sweep report at scale failed: $(tail -1 "$T/scale/report.out")"
+    fi
+    say "check ${t_check:--} s, report ${t_report:--} s ($(grep -c '<svg' "$T/scale/rep/report.html" 2> /dev/null || echo 0) images)"
+else
+    err "bench/gen_results.sh failed"
+fi
+row "(9) sweep check, $SCALE_ROWS runs" "$t_check" "s" "<=" 10
+row "(9) sweep report, $SCALE_ROWS runs" "$t_report" "s" "<=" 10
+# 10: the cost of portable bits: sweep pins OpenBLAS to its Haswell kernels (README, Provenance); the native
+# kernels of this CPU (SWEEP_NATIVE_BLAS=1) against them, epochs alternated, and whether the bits agree
+say ""
+say "== 10. pinned (Haswell, the default) vs native BLAS kernels: tutorial model, median of $EPOCHS epochs each"
+pin=""; nat=""; cost7=""
+pin=$(sweep_epoch pinned --hidden 256,256) || pin=""
+export SWEEP_NATIVE_BLAS=1
+nat=$(sweep_epoch native --hidden 256,256) || nat=""
+unset SWEEP_NATIVE_BLAS
+if [ -n "$pin" ] && [ -n "$nat" ]; then
+    cost7=$(awk -v p="$pin" -v n="$nat" 'BEGIN { printf "%.3f", p / n }')
+    same="identical"
+    cut -d, -f1,3- "$T/pinned.csv" > "$T/p7"; cut -d, -f1,3- "$T/native.csv" > "$T/n7"
+    cmp -s "$T/p7" "$T/n7" || same="different (this CPU's native kernels are not Haswell's)"
+    say "pinned $pin s, native $nat s per epoch: pinned/native $cost7; losses and accuracies $same"
+else
+    failed=1
+fi
+row "(10) epoch pinned/native BLAS kernels" "$cost7" "x" "<=" 1.05
 
 say ""
 say "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg); single measurements: see bench/README.md on noise)"

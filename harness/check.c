@@ -4,9 +4,12 @@
    grouping and comparing are in check_compare.c, the writers in check_output.c. */
 #include "check_internal.h"
 #include "commands.h"
+#include "provenance.h"
+#include "results.h"
 #include "table.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,70 +27,88 @@ static void usage(FILE *f) {
         "variant and every setting from hidden to data are the seeds of one configuration; each\n"
         "configuration's mean of the metric over its ok runs is compared with the baseline's.\n"
         "A current run that diverged fails its configuration. Diverged baseline runs are left out of its mean.\n"
+        "Files written by an older sweep are read as today's (later settings at their defaults), and runs\n"
+        "trained with other BLAS kernels or ISA (provenance columns) are warned about.\n"
         "\n"
         "options:\n"
-        "  --baseline FILE     the baseline runs.csv (required)\n"
-        "  --metric NAME       metric column to compare (default test_acc). Higher is better when NAME\n"
-        "                      contains \"acc\", lower is better when it contains \"loss\"; other columns\n"
-        "                      are refused\n"
-        "  --atol X            tolerance, in the metric's units (default 0.01). Regression when the current\n"
-        "                      mean is worse than the baseline mean by more than X\n"
-        "  --seed-aware        regression only when the whole 95%% CI of the difference (current - baseline)\n"
-        "                      is worse than X: paired by seed when both sides ran the same seeds, else\n"
-        "                      Welch. With fewer than 2 seeds on a side, the plain rule above is used\n"
-        "  --junit FILE        also write JUnit XML: testsuite \"sweep-check\", a testcase per configuration\n"
-        "  --update-baseline   copy the current runs into the baseline file (no comparison) and exit 0\n"
-        "  --help              this text\n"
+        "  -b, --baseline FILE  the baseline runs.csv (required)\n"
+        "  -m, --metric NAME    metric column to compare (default test_acc)\n"
+        "  -d, --direction D    higher or lower: which way is better. Default: from the column (accuracies\n"
+        "                       higher; losses, seconds, sec_per_epoch, pred_change lower); required for others\n"
+        "  --atol X             tolerance, in the metric's units (default 0.01). Regression when the current\n"
+        "                       mean is worse than the baseline mean by more than X\n"
+        "  --seed-aware         regression only when the whole 95%% CI of the difference (current - baseline)\n"
+        "                       is worse than X: paired by seed when both sides ran the same seeds, else\n"
+        "                       Welch. With fewer than 2 seeds on a side, the plain rule above is used\n"
+        "  --common-only        gate the configurations both sides have (a subset of a larger baseline);\n"
+        "                       those on one side only are counted on stderr, not an error\n"
+        "  --junit FILE         also write JUnit XML: testsuite \"sweep-check\", a testcase per configuration\n"
+        "  --update-baseline    copy the current runs into the baseline file (its directory is created;\n"
+        "                       no comparison) and exit 0\n"
+        "  -h, --help           this text\n"
         "\n"
         "exit status: 0 every configuration within tolerance, 1 at least one regressed (or diverged),\n"
-        "             2 unusable input (missing file or column, configuration on one side only, bad option)\n");
+        "             2 unusable input (missing file or column, configuration on one side only without\n"
+        "             --common-only, nothing in common, bad option)\n");
 }
 
 /* Returns -1 to go on, else the exit code (0 for --help, 2 for a bad argument). */
 static int parse_args(int argc, char **argv, check_opts *o) {
+    enum { O_ATOL = 256, O_SEED_AWARE, O_JUNIT, O_UPDATE, O_COMMON };
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},           {"baseline", required_argument, NULL, 'b'},
+        {"metric", required_argument, NULL, 'm'},   {"direction", required_argument, NULL, 'd'},
+        {"atol", required_argument, NULL, O_ATOL},  {"seed-aware", no_argument, NULL, O_SEED_AWARE},
+        {"junit", required_argument, NULL, O_JUNIT}, {"update-baseline", no_argument, NULL, O_UPDATE},
+        {"common-only", no_argument, NULL, O_COMMON}, {NULL, 0, NULL, 0}};
     *o = (check_opts){.metric = "test_acc", .atol = 0.01};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        if (!strcmp(a, "--seed-aware")) { o->seed_aware = 1; continue; }
-        if (!strcmp(a, "--update-baseline")) { o->update = 1; continue; }
-        if (a[0] != '-' || !a[1]) {
-            if (o->results) {
-                fprintf(stderr, "sweep check: unexpected argument '%s': give one results path\n", a);
+    optind = 0;
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":hb:m:d:", longopts, NULL)) != -1;) {
+        char *end;
+        if (c != ':' && c != '?' && optarg && !*optarg) {
+            fprintf(stderr, "sweep check: %s needs a value\n", argv[optind - 1]);
+            return 2;
+        }
+        switch (c) {
+        case 'h': usage(stdout); return 0;
+        case 'b': o->baseline = optarg; break;
+        case 'm': o->metric = optarg; break;
+        case O_JUNIT: o->junit = optarg; break;
+        case O_SEED_AWARE: o->seed_aware = 1; break;
+        case O_UPDATE: o->update = 1; break;
+        case O_COMMON: o->common_only = 1; break;
+        case 'd':
+            if (!strcmp(optarg, "higher")) o->direction = 1;
+            else if (!strcmp(optarg, "lower")) o->direction = -1;
+            else {
+                fprintf(stderr, "sweep check: --direction: '%s' is not higher or lower\n", optarg);
                 return 2;
             }
-            o->results = a;
-            continue;
-        }
-        static const char *const valued[] = {"--baseline", "--metric", "--atol", "--junit"};
-        const char *value = NULL;
-        int k;
-        for (k = 0; k < 4; k++) {
-            size_t len = strlen(valued[k]);
-            if (strncmp(a, valued[k], len)) continue;
-            if (a[len] == '=') { value = a + len + 1; break; }
-            if (!a[len]) { value = i + 1 < argc ? argv[++i] : NULL; break; }
-        }
-        if (k == 4) {
-            fprintf(stderr, "sweep check: unknown option '%s' (see sweep check --help)\n", a);
-            return 2;
-        }
-        if (!value || !*value) {
-            fprintf(stderr, "sweep check: %s needs a value\n", valued[k]);
-            return 2;
-        }
-        if (k == 0) o->baseline = value;
-        else if (k == 1) o->metric = value;
-        else if (k == 3) o->junit = value;
-        else {
-            char *end;
+            break;
+        case O_ATOL:
             errno = 0;
-            o->atol = strtod(value, &end);
-            if (end == value || *end || errno || !isfinite(o->atol) || o->atol < 0) {
-                fprintf(stderr, "sweep check: --atol: '%s' is not a number >= 0\n", value);
+            o->atol = strtod(optarg, &end);
+            if (end == optarg || *end || errno || !isfinite(o->atol) || o->atol < 0) {
+                fprintf(stderr, "sweep check: --atol: '%s' is not a number >= 0\n", optarg);
                 return 2;
             }
+            break;
+        case ':':
+            fprintf(stderr, "sweep check: %s needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            if (optopt) fprintf(stderr, "sweep check: unknown option '-%c' (see sweep check --help)\n", optopt);
+            else fprintf(stderr, "sweep check: unknown option '%s' (see sweep check --help)\n", argv[optind - 1]);
+            return 2;
         }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (o->results) {
+            fprintf(stderr, "sweep check: unexpected argument '%s': give one results path\n", argv[i]);
+            return 2;
+        }
+        o->results = argv[i];
     }
     if (!o->baseline) { fprintf(stderr, "sweep check: --baseline FILE is required (see --help)\n"); return 2; }
     if (!o->results) { fprintf(stderr, "sweep check: no results given (see --help)\n"); return 2; }
@@ -96,10 +117,29 @@ static int parse_args(int argc, char **argv, check_opts *o) {
 
 /* ---- command ---- */
 
-static int read_side(check_side *c, const char *path) {
-    char err[512];
-    if (table_read(&c->t, path, err, sizeof err)) {
-        fprintf(stderr, "sweep check: %s\n", err);
+/* --common-only: keep the configurations both sides ran; say how many were left out. Returns 0, or 2 when
+   nothing is in common. */
+static int check_keep_common(check_state *s) {
+    int *map = malloc(((size_t)s->nconf + 1) * sizeof *map), n = 0, only[2] = {0, 0};
+    if (!map) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
+    for (int f = 0; f < s->nconf; f++) {
+        check_config *c = &s->conf[f];
+        if (c->rows[BASE] && c->rows[CUR]) {
+            map[f] = n;
+            s->conf[n++] = *c;
+        } else {
+            only[c->rows[BASE] ? BASE : CUR]++;
+            map[f] = -1;
+            free(c->label);
+        }
+    }
+    free(map);
+    s->nconf = n;
+    if (only[BASE] || only[CUR])
+        fprintf(stderr, "sweep check: --common-only: %d configuration%s in common; %d only in the baseline, %d only "
+                        "in the results, not gated\n", n, n == 1 ? "" : "s", only[BASE], only[CUR]);
+    if (!n) {
+        fprintf(stderr, "sweep check: --common-only: the baseline and the results have no configuration in common\n");
         return 2;
     }
     return 0;
@@ -107,24 +147,24 @@ static int read_side(check_side *c, const char *path) {
 
 static int run_check(check_state *s, const check_opts *o) {
     const char *m = o->metric;
-    s->higher_better = strstr(m, "acc") != NULL;
-    if (!s->higher_better && !strstr(m, "loss")) {
-        fprintf(stderr, "sweep check: --metric %s: cannot tell whether higher or lower is better "
-                        "(the name must contain \"acc\" or \"loss\")\n", m);
+    const results_column *col = results_find(m);
+    int direction = o->direction ? o->direction : col ? col->direction : 0;
+    if (!direction && !o->update) {
+        fprintf(stderr, "sweep check: --metric %s: which way is better is not known for it: give --direction "
+                        "higher or --direction lower\n", m);
         return 2;
     }
-    char *runs = NULL;
-    struct stat st;
-    if (stat(o->results, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (asprintf(&runs, "%s/runs.csv", o->results) < 0) return 2;
-    }
-    int rc = read_side(&s->side[CUR], runs ? runs : o->results);
-    free(runs);
-    if (!o->update) rc |= read_side(&s->side[BASE], o->baseline);
+    s->higher_better = direction > 0;
+    int rc = check_read_side(&s->side[CUR], o->results);
+    if (!o->update) rc |= check_read_side(&s->side[BASE], o->baseline);
     if (rc || (rc = check_find_columns(s, m))) return rc;
     if (check_group_configs(s)) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
     if (o->update) return check_update_baseline(s, o);
 
+    char msg[2048];
+    if (provenance_compare_tables(&s->side[BASE].t, &s->side[CUR].t, msg, sizeof msg) && *msg)
+        fprintf(stderr, "sweep check: warning: %s\n", msg);
+    if (o->common_only && (rc = check_keep_common(s))) return rc;
     for (int i = 0; i < s->nconf; i++) {
         const check_config *c = &s->conf[i];
         for (int sd = 0; sd < 2; sd++) {
@@ -157,9 +197,8 @@ int cmd_check(int argc, char **argv) {
     check_state s = {0};
     rc = run_check(&s, &o);
     for (int sd = 0; sd < 2; sd++) {
-        table_free(&s.side[sd].t);
+        runset_close(s.side[sd].rs);
         free(s.side[sd].cfg);
-        free(s.side[sd].config_of);
     }
     for (int i = 0; i < s.nconf; i++) free(s.conf[i].label);
     free(s.conf);

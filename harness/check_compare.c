@@ -15,21 +15,13 @@
    the means: 0.9 - 0.89 is 0.010000000000000009 in doubles. */
 #define CHECK_SLACK 1e-9
 
-/* SCHEMA.md: the configuration columns are `variant` and every column from `hidden` to `data`. They are
-   taken from the headers, not from a list here, so a setting added to (or folded into another in) the
-   runner's output is grouped on without touching this file; a configuration column that one file has
-   and the other lacks is reported missing. */
+/* The configuration columns are runset.c's (variant, hidden..data, and any column the schema does not know),
+   taken from the headers, so a setting added to the runner's output is grouped on without touching this
+   file; a configuration column that one file has and the other lacks is reported missing. Grouping and
+   the equality of cells ("0.10" = "0.1") are runset's: one rule for check, report, ls and compare. */
 #define N_ANCHORS 3
 
 /* ---- grouping ---- */
-
-/* Two cells hold the same setting when equal as text, or as numbers ("0.10" and "0.1"). */
-static int same_value(const char *a, const char *b) {
-    if (!strcmp(a, b)) return 1;
-    char *ea, *eb;
-    double x = strtod(a, &ea), y = strtod(b, &eb);
-    return ea != a && !*ea && eb != b && !*eb && x == y;
-}
 
 static int add_name(const char **names, int n, const char *name) {
     for (int i = 0; i < n; i++)
@@ -38,16 +30,24 @@ static int add_name(const char **names, int n, const char *name) {
     return n + 1;
 }
 
+int check_read_side(check_side *c, const char *path) {
+    char err[1024];
+    if (runset_open_runs(&c->rs, path, err, sizeof err)) {
+        fprintf(stderr, "sweep check: %s\n", err);
+        return 2;
+    }
+    c->t = *runset_runs(c->rs);
+    return 0;
+}
+
 int check_find_columns(check_state *s, const char *metric) {
     s->cfg_names = malloc((size_t)(N_ANCHORS + s->side[0].t.ncols + s->side[1].t.ncols) * sizeof *s->cfg_names);
     if (!s->cfg_names) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
     int n = add_name(s->cfg_names, 0, "variant");      /* labels list the columns in this order */
     for (int sd = 0; sd < 2; sd++) {
-        const table *t = &s->side[sd].t;
-        int h = table_col(t, "hidden"), d = table_col(t, "data");
-        if (h < 0 || d < 0) continue;
-        int lo = h < d ? h : d, hi = h < d ? d : h;     /* either order: a hand-made file may reverse them */
-        for (int j = lo; j <= hi; j++) n = add_name(s->cfg_names, n, t->cols[j]);
+        const check_side *c = &s->side[sd];
+        if (!c->rs) continue;
+        for (int k = 0; k < runset_ncols(c->rs); k++) n = add_name(s->cfg_names, n, c->t.cols[runset_col(c->rs, k)]);
     }
     n = add_name(s->cfg_names, n, "hidden");            /* required even when a header lacks them */
     n = add_name(s->cfg_names, n, "data");
@@ -55,7 +55,7 @@ int check_find_columns(check_state *s, const char *metric) {
     int rc = 0;
     for (int sd = 0; sd < 2; sd++) {
         check_side *c = &s->side[sd];
-        if (!c->t.cols) continue;                       /* --update-baseline: no baseline read */
+        if (!c->rs) continue;                           /* --update-baseline: no baseline read */
         c->cfg = malloc((size_t)n * sizeof *c->cfg);
         if (!c->cfg) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
         char missing[1024] = "";
@@ -82,56 +82,65 @@ int check_find_columns(check_state *s, const char *metric) {
     return rc;
 }
 
-static int same_config(const check_state *s, int sa, int ra, int sb, int rb) {
-    for (int k = 0; k < s->ncfg; k++)
-        if (!same_value(table_cell(&s->side[sa].t, ra, s->side[sa].cfg[k]),
-                        table_cell(&s->side[sb].t, rb, s->side[sb].cfg[k])))
-            return 0;
-    return 1;
-}
-
 static const char *config_cell(const check_state *s, const check_config *c, int k) {
     return table_cell(&s->side[c->side].t, c->row, s->side[c->side].cfg[k]);
 }
 
-/* Labels show variant and the columns that vary. */
-int check_group_configs(check_state *s) {
-    for (int sd = 0; sd < 2; sd++) {
-        check_side *c = &s->side[sd];
-        c->config_of = malloc((size_t)c->t.nrows * sizeof *c->config_of + 1);
-        if (!c->config_of) return -1;
-        for (int r = 0; r < c->t.nrows; r++) {
-            int f = 0;
-            while (f < s->nconf && !same_config(s, sd, r, s->conf[f].side, s->conf[f].row)) f++;
-            if (f == s->nconf) {
-                if (s->nconf == s->conf_cap) {
-                    int cap = s->conf_cap ? 2 * s->conf_cap : 16;
-                    check_config *p = realloc(s->conf, (size_t)cap * sizeof *p);
-                    if (!p) return -1;
-                    s->conf = p;
-                    s->conf_cap = cap;
-                }
-                s->conf[s->nconf++] = (check_config){.side = sd, .row = r};
-            }
-            c->config_of[r] = f;
-            s->conf[f].rows[sd]++;
-        }
+static int add_config(check_state *s, int sd, int cfg) {
+    if (s->nconf == s->conf_cap) {
+        int cap = s->conf_cap ? 2 * s->conf_cap : 16;
+        check_config *p = realloc(s->conf, (size_t)cap * sizeof *p);
+        if (!p) return -1;
+        s->conf = p;
+        s->conf_cap = cap;
     }
+    const int *rows;
+    runset_config_rows(s->side[sd].rs, cfg, &rows);
+    s->conf[s->nconf++] = (check_config){.side = sd, .row = rows[0], .cfg = {-1, -1}};
+    return 0;
+}
+
+/* Configurations: the baseline's in order, then the current ones it lacks. Labels show variant and the
+   columns that vary. */
+int check_group_configs(check_state *s) {
+    runset *base = s->side[BASE].rs, *cur = s->side[CUR].rs;
+    int nb = base ? runset_nconfigs(base) : 0;
+    for (int c = 0; c < nb; c++) {
+        if (add_config(s, BASE, c)) return -1;
+        s->conf[c].cfg[BASE] = c;
+    }
+    for (int c = 0; c < runset_nconfigs(cur); c++) {
+        int f = base ? runset_find_config(base, runset_config_key(cur, c)) : -1;
+        if (f < 0) {
+            if (add_config(s, CUR, c)) return -1;
+            f = s->nconf - 1;
+        }
+        s->conf[f].cfg[CUR] = c;
+    }
+    for (int f = 0; f < s->nconf; f++)
+        for (int sd = 0; sd < 2; sd++) {
+            const int *rows;
+            s->conf[f].rows[sd] = s->conf[f].cfg[sd] < 0 ? 0 : runset_config_rows(s->side[sd].rs, s->conf[f].cfg[sd], &rows);
+        }
+    char *varies = calloc((size_t)s->ncfg + 1, 1);
+    if (!varies) return -1;
+    varies[0] = 1;                                      /* variant is always shown */
+    for (int k = 1; k < s->ncfg; k++)
+        for (int f = 1; f < s->nconf && !varies[k]; f++)
+            varies[k] = !runset_same_value(config_cell(s, &s->conf[f], k), config_cell(s, &s->conf[0], k));
     for (int f = 0; f < s->nconf; f++) {
         char *buf;
         size_t size;
         FILE *m = open_memstream(&buf, &size);
-        if (!m) return -1;
+        if (!m) { free(varies); return -1; }
         for (int k = 0; k < s->ncfg; k++) {
-            int varies = k == 0;                        /* variant is always shown */
-            for (int g = 0; g < s->nconf && !varies; g++)
-                varies = !same_value(config_cell(s, &s->conf[f], k), config_cell(s, &s->conf[g], k));
             const char *v = config_cell(s, &s->conf[f], k);
-            if (varies) fprintf(m, "%s%s=%s", k ? " " : "", s->cfg_names[k], *v ? v : "\"\"");
+            if (varies[k]) fprintf(m, "%s%s=%s", k ? " " : "", s->cfg_names[k], *v ? v : "\"\"");
         }
-        if (fclose(m)) return -1;
+        if (fclose(m)) { free(varies); return -1; }
         s->conf[f].label = buf;
     }
+    free(varies);
     return 0;
 }
 
@@ -148,37 +157,24 @@ static void add_note(check_config *c, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* match[i]: the index in ref of x's seed i, when both sides hold the same seeds, each once. */
-static int pair_by_seed(const char **sx, int nx, const char **sr, int nr, int *match) {
-    if (nx != nr) return 0;
-    for (int i = 0; i < nx; i++) {
-        int found = -1, count = 0;
-        for (int j = 0; j < nr; j++)
-            if (same_value(sx[i], sr[j])) { found = j; count++; }
-        for (int j = 0; j < i; j++)
-            if (same_value(sx[i], sx[j])) count = 2;
-        if (count != 1) return 0;
-        match[i] = found;
-    }
-    return 1;
-}
-
 /* Per-configuration scratch, each array as long as the longer table. */
 typedef struct {
     double *vals[2], *paired_ref;
-    const char **seeds[2];
+    double *seeds[2];
     int *match;
 } check_scratch;
 
 static void compare_config(check_state *s, const check_opts *o, int f, const check_scratch *w) {
     check_config *c = &s->conf[f];
     double *const *vals = w->vals;
-    const char **const *seeds = w->seeds;
+    double *const *seeds = w->seeds;
     int diverged[2] = {0, 0}, other[2] = {0, 0}, empty[2] = {0, 0};
     for (int sd = 0; sd < 2; sd++) {
         const check_side *side = &s->side[sd];
-        for (int r = 0; r < side->t.nrows; r++) {
-            if (side->config_of[r] != f) continue;
+        const int *rows;
+        int nrows = c->cfg[sd] < 0 ? 0 : runset_config_rows(side->rs, c->cfg[sd], &rows);
+        for (int i = 0; i < nrows; i++) {
+            int r = rows[i];
             const char *status = table_cell(&side->t, r, side->status);
             if (strcmp(status, "ok")) {
                 if (strcmp(status, "diverged")) other[sd]++;
@@ -188,7 +184,7 @@ static void compare_config(check_state *s, const check_opts *o, int f, const che
             double v = table_num(&side->t, r, side->metric);
             if (isnan(v)) { empty[sd]++; continue; }
             vals[sd][c->n[sd]] = v;
-            seeds[sd][c->n[sd]++] = table_cell(&side->t, r, side->seed);
+            seeds[sd][c->n[sd]++] = table_num(&side->t, r, side->seed);
         }
         stats_summary sum;
         stats_summarize(vals[sd], c->n[sd], CHECK_LEVEL, &sum);
@@ -218,7 +214,7 @@ static void compare_config(check_state *s, const check_opts *o, int f, const che
         add_note(c, "fewer than 2 seeds: plain rule");
     } else if (o->seed_aware) {
         stats_test t;
-        c->paired = pair_by_seed(seeds[CUR], c->n[CUR], seeds[BASE], c->n[BASE], w->match);
+        c->paired = runset_pair_seeds(seeds[CUR], c->n[CUR], seeds[BASE], c->n[BASE], w->match);
         if (c->paired) {
             for (int i = 0; i < c->n[CUR]; i++) w->paired_ref[i] = vals[BASE][w->match[i]];
             stats_paired(vals[CUR], w->paired_ref, c->n[CUR], CHECK_LEVEL, &t);
@@ -244,9 +240,9 @@ static void compare_config(check_state *s, const check_opts *o, int f, const che
 
 int check_compare_all(check_state *s, const check_opts *o, int count[4]) {
     int rc = 0;
-    size_t nmax = (size_t)(s->side[0].t.nrows > s->side[1].t.nrows ? s->side[0].t.nrows : s->side[1].t.nrows);
+    size_t nmax = (size_t)(s->side[0].t.nrows > s->side[1].t.nrows ? s->side[0].t.nrows : s->side[1].t.nrows) + 1;
     check_scratch w = {{malloc(nmax * sizeof(double)), malloc(nmax * sizeof(double))}, malloc(nmax * sizeof(double)),
-                       {malloc(nmax * sizeof(char *)), malloc(nmax * sizeof(char *))}, malloc(nmax * sizeof(int))};
+                       {malloc(nmax * sizeof(double)), malloc(nmax * sizeof(double))}, malloc(nmax * sizeof(int))};
     if (w.vals[0] && w.vals[1] && w.paired_ref && w.seeds[0] && w.seeds[1] && w.match) {
         for (int i = 0; i < s->nconf; i++) {
             compare_config(s, o, i, &w);

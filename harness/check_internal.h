@@ -3,6 +3,7 @@
    commands.h is the command. */
 #ifndef SWEEP_CHECK_INTERNAL_H
 #define SWEEP_CHECK_INTERNAL_H
+#include "runset.h"
 #include "table.h"
 
 #include <stdio.h>
@@ -11,21 +12,24 @@ typedef struct {
     const char *baseline, *results, *metric, *junit;
     double atol;
     int seed_aware, update;
+    int direction;              /* --direction: +1 higher is better, -1 lower, 0 from the results column table */
+    int common_only;            /* --common-only: compare the configurations both sides have; list the rest */
 } check_opts;
 
 enum { BASE, CUR };
 
 typedef struct {
-    table t;
+    runset *rs;                 /* the runs, grouped (runset.h); NULL when not read */
+    table t;                    /* runset_runs(rs), borrowed: freed by runset_close */
     int status, seed, metric;   /* column indices */
     int *cfg;                   /* (ncfg) column index of each configuration column */
-    int *config_of;             /* (t.nrows) configuration of each row */
 } check_side;
 
 typedef enum { V_OK, V_REGRESSED, V_IMPROVED, V_SKIPPED } check_verdict;
 
 typedef struct {
     int side, row;              /* the first row seen of this configuration */
+    int cfg[2];                 /* its runset configuration on each side, -1 when absent */
     int rows[2], n[2];          /* rows on each side; values of the metric used */
     double mean[2], diff, ci_lo, ci_hi;
     int has_ci, paired;
@@ -48,7 +52,11 @@ typedef struct {
 /* Find the configuration columns (variant, and hidden..data in either header) and the columns each file must
    have (status, seed, the metric). One line on stderr per file names everything it lacks. Returns 0 or 2. */
 int check_find_columns(check_state *s, const char *metric);
-/* Assign every row of both sides to a configuration and label each. Returns 0, or -1 out of memory. */
+/* Read path (a results directory with shards, or a runs.csv file) into side c through runset_open.
+   Returns 0, or 2 with a line on stderr. */
+int check_read_side(check_side *c, const char *path);
+/* Match the configurations of both sides (runset keys: one equality rule) and label each. O(n).
+   Returns 0, or -1 out of memory. */
 int check_group_configs(check_state *s);
 /* Compare every configuration, setting its verdict; count[v] gets the number with verdict v. Returns 0, or 2
    with a line on stderr. */

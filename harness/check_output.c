@@ -1,6 +1,7 @@
 /* check_output: what sweep check writes (see check_internal.h): the Markdown table and summary on stdout,
    JUnit XML, and the new baseline for --update-baseline. */
 #include "check_internal.h"
+#include "mdesc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,13 +18,7 @@ static void print_num(FILE *f, const char *fmt, double v) {
     else fprintf(f, fmt, v);
 }
 
-static void print_escaped_md(FILE *f, const char *s) {
-    for (; *s; s++) {
-        if (*s == '|') fputc('\\', f);
-        fputc(*s, f);
-    }
-}
-
+static void print_escaped_md(FILE *f, const char *s) { mdesc_write(f, s, 1); }
 void check_print_table(const check_state *s, const check_opts *o, FILE *f) {
     fprintf(f, "| configuration | n (baseline/current) | baseline %s | current %s | difference |%s verdict |\n",
             o->metric, o->metric, o->seed_aware ? " 95% CI of difference |" : "");
@@ -110,14 +105,36 @@ int check_write_junit(const check_state *s, const check_opts *o, const int count
 
 /* Copies the current table to the baseline path through a temporary file and rename, so an interrupted
    update never leaves a half-written baseline. */
+/* Create the directory of path (mkdir -p) so that a new baseline can go there; 0, or 2 naming it. */
+static int check_make_parent(const char *path) {
+    char *dir = strdup(path);
+    if (!dir) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = 0;
+        for (char *p = dir + 1; !rc && *p; p++) {
+            if (*p != '/') continue;
+            *p = 0;
+            rc = mkdir(dir, 0777) != 0 && errno != EEXIST;
+            *p = '/';
+        }
+        if (!rc) rc = mkdir(dir, 0777) != 0 && errno != EEXIST;
+        if (rc) fprintf(stderr, "sweep check: cannot create the baseline's directory %s: %s\n", dir, strerror(errno));
+    }
+    free(dir);
+    return rc ? 2 : 0;
+}
+
 int check_update_baseline(const check_state *s, const check_opts *o) {
     const table *t = &s->side[CUR].t;
     char *tmp;
+    if (check_make_parent(o->baseline)) return 2;
     if (asprintf(&tmp, "%s.XXXXXX", o->baseline) < 0) { fprintf(stderr, "sweep check: out of memory\n"); return 2; }
     int fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        fprintf(stderr, "sweep check: cannot create %s: %s\n", tmp, strerror(errno));
+        fprintf(stderr, "sweep check: cannot write the baseline %s: %s\n", o->baseline, strerror(errno));
         if (fd >= 0) { close(fd); unlink(tmp); }
         free(tmp);
         return 2;

@@ -2,6 +2,7 @@
    results/<name>/{runs,curves}.csv at once, so a crash loses only the runs in flight and a rerun resumes. */
 #include <cblas.h>
 #include <errno.h>
+#include <getopt.h>
 #include <malloc.h>
 #include <math.h>
 #include <omp.h>
@@ -13,10 +14,13 @@
 #include "ckpt.h"
 #include "commands.h"
 #include "experiment.h"
-#include "idset.h"
 #include "plan.h"
 #include "progress.h"
+#include "run_plan.h"
+#include "run_resume.h"
+#include "runset.h"
 #include "results.h"
+#include "run_data.h"
 #include "search_run.h"
 #include "shard.h"
 #include "store.h"
@@ -33,7 +37,7 @@ static void run_on_signal(int sig) {
 
 typedef struct {
     int jobs, dry_run, fresh, quiet, tail_threads;
-    double ckpt_every;
+    double ckpt_every;      /* --checkpoint-every */
     const char *out, *path, *shard;
     int shards;             /* --dry-run --shards N: print the array range for N shards */
     char **sets;
@@ -85,7 +89,7 @@ static void run_usage(FILE *f) {
                "  -j N              runs trained at once (default: all cores)\n"
                "  --set KEY=VALUE   override a setting of the file, in every variant (repeatable; lists make axes)\n"
                "  --dry-run         list the runs and whether each is done, check them against the data, show the\n"
-               "                    memory estimate; train nothing\n"
+               "                    memory estimate and the time estimate; train nothing\n"
                "  --out DIR         results root (default: results)\n"
                "  --fresh           start over; the old files are kept as .bak-DATE backups\n"
                "  --shard K/N       train only shard K (0..N-1) of N, into OUT/<name>/shards/K-of-N/, skipping runs\n"
@@ -99,81 +103,89 @@ static void run_usage(FILE *f) {
                "                    then differ from a -j 1 run in the last bits: off by default)\n"
                "  -q                no progress output\n"
                "  -h, --help        this text\n\n"
-               "environment: SWEEP_MEMORY_LIMIT=SIZE (e.g. 3G) the memory the sweep may use; default: the cgroup's\n"
-               "limit, else MemAvailable. -j is lowered when fewer runs fit; a run that does not fit is refused.\n\n"
                "experiment file: [sweep] name, description, seeds = 1-3, and settings; [variant NAME] sections\n"
                "override settings. A setting with several values is an axis (dropout = 0, 0.3, 0.5; hidden lists\n"
                "use '/': hidden = 16,16 / 256,256; seeds = 1-5 repeats every run). Settings (keys of the file and of --set):\n");
     settings_print_help(f, 0);
 }
 
+/* Parse the options (getopt_long). Returns 0 to go on, 1 after --help, 2 on a usage error (one line said). */
 static int run_parse_args(run_options *o, int argc, char **argv) {
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},     {"dry-run", no_argument, NULL, 'n'},
+        {"fresh", no_argument, NULL, 'F'},    {"tail-threads", no_argument, NULL, 'T'},
+        {"quiet", no_argument, NULL, 'q'},    {"jobs", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+        {"shard", required_argument, NULL, 'S'}, {"shards", required_argument, NULL, 'N'},
+        {"checkpoint-every", required_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->jobs = omp_get_num_procs();
     o->out = "results";
     o->ckpt_every = CKPT_DEFAULT_EVERY;
-    o->sets = calloc((size_t)argc, sizeof *o->sets);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_next = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            run_usage(stdout);
-            return 1;
-        } else if (!strcmp(a, "--dry-run")) o->dry_run = 1;
-        else if (!strcmp(a, "--fresh")) o->fresh = 1;
-        else if (!strcmp(a, "--tail-threads")) o->tail_threads = 1;
-        else if (!strcmp(a, "--checkpoint-every") && has_next) {
-            char *end;
-            o->ckpt_every = strtod(argv[++i], &end);
-            if (*end || end == argv[i] || !(o->ckpt_every >= 0) || o->ckpt_every > 1e9) {
-                fprintf(stderr, "sweep run: --checkpoint-every: '%s' is not a number of seconds >= 0\n", argv[i]);
+    if (!(o->sets = calloc((size_t)argc + 1, sizeof *o->sets))) {
+        fprintf(stderr, "sweep run: out of memory\n");
+        return 2;
+    }
+    optind = 0;                                     /* GNU: rescan from the start (commands may run twice) */
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, "hqj:", longopts, NULL)) != -1;) {
+        char *end;
+        long j;
+        switch (c) {
+        case 'h': run_usage(stdout); return 1;
+        case 'n': o->dry_run = 1; break;
+        case 'F': o->fresh = 1; break;
+        case 'T': o->tail_threads = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 's': o->sets[o->n_sets++] = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'S': o->shard = optarg; break;
+        case 'N':
+            j = strtol(optarg, &end, 10);
+            if (end == optarg || *end || j < 1 || j > 1000000) {
+                fprintf(stderr, "sweep run: --shards: '%s' is not a number of shards (1..1000000)\n", optarg);
                 return 2;
             }
-        }
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
-        else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            char *end;
-            long j = strtol(argv[++i], &end, 10);
-            if (*end || j < 1 || j > 1024) {
-                fprintf(stderr, "sweep run: -j: '%s' is not a number of jobs (1..1024)\n", argv[i]);
+            o->shards = (int)j;
+            break;
+        case 'C':
+            o->ckpt_every = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->ckpt_every >= 0) || o->ckpt_every > 1e9) {
+                fprintf(stderr, "sweep run: --checkpoint-every: '%s' is not a number of seconds >= 0\n", optarg);
+                return 2;
+            }
+            break;
+        case 'j':
+            j = strtol(optarg, &end, 10);
+            if (end == optarg || *end || j < 1 || j > 1024) {
+                fprintf(stderr, "sweep run: -j: '%s' is not a number of jobs (1..1024)\n", optarg);
                 return 2;
             }
             o->jobs = (int)j;
-        } else if (!strncmp(a, "-j", 2) && a[2]) {
-            o->jobs = atoi(a + 2);
-            if (o->jobs < 1) {
-                fprintf(stderr, "sweep run: '%s' is not a number of jobs\n", a);
-                return 2;
-            }
-        } else if (!strcmp(a, "--shard") && has_next) o->shard = argv[++i];
-        else if (!strncmp(a, "--shard=", 8)) o->shard = a + 8;
-        else if (!strcmp(a, "--shards") && has_next) {
-            char *end;
-            long n = strtol(argv[++i], &end, 10);
-            if (*end || n < 1 || n > 1000000) {
-                fprintf(stderr, "sweep run: --shards: '%s' is not a number of shards (1..1000000)\n", argv[i]);
-                return 2;
-            }
-            o->shards = (int)n;
-        } else if (!strcmp(a, "--set") && has_next) o->sets[o->n_sets++] = argv[++i];
-        else if (!strncmp(a, "--set=", 6)) o->sets[o->n_sets++] = (char *)a + 6;
-        else if (!strcmp(a, "--out") && has_next) o->out = argv[++i];
-        else if (!strncmp(a, "--out=", 6)) o->out = a + 6;
-        else if (a[0] == '-') {
-            fprintf(stderr, "sweep run: unknown option or missing value: '%s' (see sweep run --help)\n", a);
+            break;
+        default:
+            if (optopt == 'j') fprintf(stderr, "sweep run: -j needs a value\n");
+            else if (optopt) fprintf(stderr, "sweep run: unknown option '-%c' (see sweep run --help)\n", optopt);
+            else fprintf(stderr, "sweep run: unknown option or missing value: '%s' (see sweep run --help)\n",
+                         argv[optind - 1]);
             return 2;
-        } else if (o->path) {
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        const char *a = argv[i];
+        if (strchr(a, '=') && !strstr(a, ".ini")) {
+            fprintf(stderr, "sweep run: '%s' looks like a setting: override it with --set %s\n", a, a);
+            return 2;
+        }
+        if (o->path) {
             fprintf(stderr, "sweep run: one experiment file at a time ('%s' and '%s')\n", o->path, a);
             return 2;
-        } else o->path = a;
+        }
+        o->path = a;
     }
     if (!o->path) {
         fprintf(stderr, "sweep run: no experiment file given (see sweep run --help)\n");
-        return 2;
-    }
-    if ((o->shards && !o->dry_run) || (o->shard && o->fresh)) {
-        fprintf(stderr, "sweep run: %s\n", o->shards ? "--shards N goes with --dry-run (it prints the array range)"
-                                                      : "--fresh starts the whole directory over: not with --shard");
         return 2;
     }
     return 0;
@@ -193,16 +205,6 @@ static void run_describe(const experiment *e, const exp_run *r, const int *varie
     }
 }
 
-/* Relative cost of a run, to start the longest first (a shorter tail at the end of the sweep). */
-static double run_cost(const exp_run *r, const data_bundle *d) {
-    const train_config *t = &r->cfg.train;
-    double n = t->train_size ? t->train_size : d->train.n - t->val_size, flops = 0;
-    int in = d->train.dim;
-    for (int k = 0; k < t->n_hidden; k++) flops += (double)in * t->hidden[k], in = t->hidden[k];
-    flops += (double)in * d->train.classes;
-    return (double)t->epochs * n * (flops + 2000.0 * 64 / t->batch_size);
-}
-
 typedef struct {
     double cost;
     int index;
@@ -215,8 +217,8 @@ static int run_order_cmp(const void *a, const void *b) {
 }
 
 /* Train one run and append its rows. Returns 0, or -1 with err (a store failure ends the sweep). */
-static int run_one(store *st, const exp_run *r, const data_bundle *data, const char *desc, progress *prog,
-                   run_shared *shared, char *err, size_t errlen) {
+static int run_one(store *st, const exp_run *r, int group, const data_bundle *data, const char *desc,
+                   progress *prog, run_shared *shared, char *err, size_t errlen) {
     int cap = r->cfg.train.epochs;
     run_curve curve = {calloc((size_t)cap, sizeof(train_epoch)), 0, cap, shared, prog};
     int ncols = results_runs_ncols(), ncurve;
@@ -247,6 +249,7 @@ static int run_one(store *st, const exp_run *r, const data_bundle *data, const c
     for (int k = 0; k < curve.n; k++) rows[k] = ptrs + ncols + (size_t)k * ncurve;
     if (store_append(st, ptrs, (const char *const *const *)rows, curve.n, err, errlen) < 0) goto done;
     ckpt_remove(shared->dir, r->run_id);
+    progress_record(prog, group, res.val_acc);
     progress_run_done(prog, desc, res.status == TRAIN_DIVERGED ? "diverged" : "ok", curve.n, cap, res.val_acc,
                       res.test_acc, res.seconds);
     rc = 0;
@@ -257,36 +260,6 @@ done:
     free((void *)rows);
     return rc;
 }
-
-/* The distinct data sources of an experiment, each loaded once and shared read-only by every run. */
-typedef struct {
-    int n;
-    char paths[8][512];
-    data_bundle sets[8];
-} run_data;
-
-static const data_bundle *run_data_for(const run_data *d, const char *path) {
-    for (int i = 0; i < d->n; i++)
-        if (!strcmp(d->paths[i], path)) return &d->sets[i];
-    return NULL;
-}
-
-static int run_data_load(run_data *d, const experiment *e, char *err, size_t errlen) {
-    for (int k = 0; k < e->n_runs; k++) {
-        const char *path = e->runs[k].cfg.data;
-        if (run_data_for(d, path)) continue;
-        if (d->n == 8) {
-            snprintf(err, errlen, "%s: more than 8 different data sources in one experiment", e->path);
-            return -1;
-        }
-        snprintf(d->paths[d->n], sizeof d->paths[0], "%s", path);
-        if (data_load(&d->sets[d->n], path, err, errlen)) return -1;
-        d->n++;
-    }
-    return 0;
-}
-
-static const data_bundle *run_data_lookup(void *d, const char *path) { return run_data_for(d, path); }
 
 /* search = halving or hyperband: the search's own scheduler (search_run.c) trains the runs. */
 static int run_search(const experiment *e, store *st, run_data *data, const run_options *o, const char *dir) {
@@ -299,46 +272,248 @@ static int run_search(const experiment *e, store *st, run_data *data, const run_
     return rc < 0 ? 1 : rc == 1 ? 130 : 0;
 }
 
-static void run_data_free(run_data *d) {
-    for (int i = 0; i < d->n; i++) data_bundle_free(&d->sets[i]);
+/* What the sweep's runs share before training: configuration groups, costs, an index by run_id. */
+typedef struct {
+    int *group_of, n_groups, *sorted;
+    char **labels;
+    double *cost;
+} run_plan;
+
+static void run_plan_release(run_plan *p) {
+    free(p->group_of);
+    free(p->sorted);
+    free(p->cost);
+    run_plan_free_labels(p->labels, p->n_groups);
 }
 
-/* Shard owner of every run of e (shard.c's partition over run_cost), malloc'd; NULL out of memory. */
-static int *run_partition(const experiment *e, const run_data *data, int n_shards) {
-    double *cost = malloc((size_t)e->n_runs * sizeof *cost);
+static int run_plan_make(run_plan *p, const experiment *e, const int *varies, const run_data *data) {
+    memset(p, 0, sizeof *p);
+    p->group_of = calloc((size_t)e->n_runs + 1, sizeof *p->group_of);
+    p->cost = calloc((size_t)e->n_runs + 1, sizeof *p->cost);
+    p->sorted = run_plan_index(e);
+    if (!p->group_of || !p->cost || !p->sorted) return -1;
+    for (int k = 0; k < e->n_runs; k++) {
+        const data_bundle *d = run_data_for(data, e->runs[k].cfg.data);
+        p->cost[k] = run_plan_cost(&e->runs[k].cfg.train, d->train.n, d->train.dim, d->train.classes);
+    }
+    return (p->n_groups = run_plan_groups(e, varies, p->group_of, &p->labels)) < 0 ? -1 : 0;
+}
+
+/* Shard owner of every run of e (shard.c's partition over the cost model), malloc'd; NULL out of memory. */
+static int *run_partition(const experiment *e, const run_plan *plan, int n_shards) {
     const char **ids = malloc((size_t)e->n_runs * sizeof *ids);
     int *owner = malloc((size_t)e->n_runs * sizeof *owner);
-    for (int k = 0; cost && ids && k < e->n_runs; k++) {
-        cost[k] = run_cost(&e->runs[k], run_data_for(data, e->runs[k].cfg.data));
-        ids[k] = e->runs[k].run_id;
-    }
-    if (!cost || !ids || !owner || shard_partition(cost, ids, e->n_runs, n_shards, owner) != 0) {
+    for (int k = 0; ids && k < e->n_runs; k++) ids[k] = e->runs[k].run_id;
+    if (!ids || !owner || shard_partition(plan->cost, ids, e->n_runs, n_shards, owner) != 0) {
         free(owner);
         owner = NULL;
     }
-    free(cost);
     free(ids);
     return owner;
 }
 
-/* List the runs (of shard k only, when owner is given) and whether each is done in any results file. */
-static void run_dry(const experiment *e, const int *varies, const char *dir, const shard_done *done,
-                    const int *owner, shard_spec sh, const char *memline) {
+/* What --dry-run prints: the runs (of shard sh only, when owner is given) and whether each is done in any
+   results file, the counts, the time estimate from the cost model and the memory estimate. */
+typedef struct {
+    const shard_done *done;
+    const int *owner;
+    shard_spec sh;
+    const char *memline;
+} run_dry_scope;
+
+static void run_dry(const experiment *e, const int *varies, const char *dir, const run_plan *plan, int jobs,
+                    const run_dry_scope *sc) {
     char desc[1024];
-    int n_done = 0, n_mine = 0;
+    runset *stored = run_resume_read(dir);
+    table none = {0};
+    const table *stored_runs = stored ? runset_runs(stored) : &none;
+    int n_done = 0, n_mine = 0, samples;
+    double rate = run_plan_rate(e, plan->sorted, stored_runs, plan->cost, &samples), work = 0, longest = 0;
     for (int k = 0; k < e->n_runs; k++) {
-        if (owner && owner[k] != sh.k) continue;
-        int is_done = shard_done_has(done, e->runs[k].run_id);
-        n_done += is_done;
+        if (sc->owner && sc->owner[k] != sc->sh.k) continue;
+        int d = shard_done_has(sc->done, e->runs[k].run_id);
+        n_done += d;
         n_mine++;
+        if (!d) work += plan->cost[k] * rate, longest = fmax(longest, plan->cost[k] * rate);
         run_describe(e, &e->runs[k], varies, desc, sizeof desc);
-        printf("%s  %-7s %s\n", e->runs[k].run_id, is_done ? "done" : "pending", desc);
+        printf("%s  %-7s %s\n", e->runs[k].run_id, d ? "done" : "pending", desc);
     }
-    if (owner) printf("%s: shard %d of %d: %d of the %d runs, %d done, %d to train; results in %s/shards/%d-of-%d\n",
-                      e->name, sh.k, sh.n, n_mine, e->n_runs, n_done, n_mine - n_done, dir, sh.k, sh.n);
-    else printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, e->n_runs - n_done,
-                dir);
-    printf("%s\n", memline);
+    int pending = n_mine - n_done, par = jobs < pending ? jobs : pending;
+    if (sc->owner)
+        printf("%s: shard %d of %d: %d of the %d runs, %d done, %d to train; results in %s/shards/%d-of-%d\n",
+               e->name, sc->sh.k, sc->sh.n, n_mine, e->n_runs, n_done, pending, dir, sc->sh.k, sc->sh.n);
+    else printf("%s: %d runs, %d done, %d to train; results in %s\n", e->name, e->n_runs, n_done, pending, dir);
+    if (pending)   /* runs start longest first: the sweep takes the larger of the even share and the longest run */
+        printf("estimated time: %.*f s on %d threads (%.0f core-seconds; cost model calibrated on %s)\n",
+               fmax(work / par, longest) < 10 ? 1 : 0, fmax(work / par, longest), par, work,
+               samples ? "the stored runs" : "a default rate: no stored runs of this experiment yet");
+    printf("%s\n", sc->memline);
+    runset_close(stored);
+}
+
+/* Everything cmd_run holds, so that its steps can be split and one exit path frees it all. */
+typedef struct {
+    run_data data;
+    run_plan plan;
+    store *st;
+    run_order *order;
+    progress prog;
+    shard_spec sh;
+    shard_done done;
+    int *owner;
+} run_ctx;
+
+static void run_ctx_free(run_ctx *c) {
+    if (c->prog.sum) progress_finish(&c->prog);
+    store_close(c->st);
+    free(c->order);
+    if (c->plan.group_of || c->plan.sorted || c->plan.cost) run_plan_release(&c->plan);
+    run_data_free(&c->data);
+    free(c->owner);
+    shard_done_free(&c->done);
+}
+
+/* Steps before training: shards, the data, the plan, --dry-run, the store. Returns -1 to go on, else the
+   command's exit status. dir is OUT/<name>; store_dir gets the directory this process writes. */
+static int run_prepare(run_ctx *c, const run_options *o, const experiment *e, const int *varies, const char *dir,
+                       char *store_dir, size_t store_len, const char *memline) {
+    char err[4096];
+    if (o->shards) {                                         /* shards beyond the run count would be empty */
+        printf("0-%d\n", (o->shards < e->n_runs ? o->shards : e->n_runs) - 1);
+        return 0;
+    }
+    /* runs finished in any results file (not with --fresh, which moves them all away, damaged ones included) */
+    int rc = 0;
+    if ((o->shard && shard_parse(&c->sh, o->shard, getenv, err, sizeof err)) ||
+        (!o->fresh && (rc = shard_done_load(&c->done, dir, err, sizeof err)) != 0)) {
+        fprintf(stderr, "sweep run: %s\n", err);
+        return rc == -1 ? 1 : 2;
+    }
+    if (c->sh.n && e->search.kind != SEARCH_GRID && e->search.kind != SEARCH_RANDOM) {
+        fprintf(stderr, "sweep run: --shard: a halving or hyperband search runs in one process (its rungs are "
+                "decided from all runs); run it without --shard\n");
+        return 2;
+    }
+    if (run_data_load(&c->data, e, err, sizeof err)) {
+        fprintf(stderr, "sweep run: %s\n", err);
+        return 2;                                            /* bad input until the data has loaded */
+    }
+    if (run_plan_make(&c->plan, e, varies, &c->data) || !(c->order = calloc((size_t)e->n_runs, sizeof *c->order)) ||
+        (c->sh.n && !(c->owner = run_partition(e, &c->plan, c->sh.n)))) {
+        fprintf(stderr, "sweep run: out of memory for %d runs\n", e->n_runs);
+        return 1;
+    }
+    if (o->dry_run) {
+        run_dry_scope sc = {&c->done, c->owner, c->sh, memline};
+        run_dry(e, varies, dir, &c->plan, o->jobs, &sc);
+        if (e->search.kind == SEARCH_HALVING || e->search.kind == SEARCH_HYPERBAND) search_dry(e, stdout);
+        return 0;
+    }
+    snprintf(store_dir, store_len, "%s", dir);
+    if (c->sh.n && shard_dir(store_dir, store_len, dir, c->sh) != 0) {
+        fprintf(stderr, "sweep run: %s: path too long\n", dir);
+        return 2;
+    }
+    int open_rc = o->fresh ? search_fresh(dir, err, sizeof err) : 0;
+    if (!open_rc)
+        open_rc = run_resume_open(&c->st, store_dir, (o->fresh ? STORE_FRESH : 0) | (c->sh.n ? STORE_SINGLE_WRITER : 0),
+                                  o->quiet, err, sizeof err);
+    if (open_rc) {
+        fprintf(stderr, "sweep run: %s\n", err);
+        return open_rc == -2 ? 2 : 1;        /* -2: a damaged results file: bad input, nothing was changed */
+    }
+    return -1;
+}
+
+/* Train the pending runs (of this shard) with the store open; returns the command's exit status. */
+static int run_sweep(run_ctx *c, const run_options *o, const experiment *e, const int *varies, const char *dir,
+                     const char *store_dir, int argc, char **argv) {
+    if (e->search.kind == SEARCH_HALVING || e->search.kind == SEARCH_HYPERBAND) {
+        struct sigaction ss;
+        memset(&ss, 0, sizeof ss);
+        ss.sa_handler = run_on_signal;
+        sigaction(SIGINT, &ss, NULL);
+        sigaction(SIGTERM, &ss, NULL);
+        openblas_set_num_threads(1);
+        return run_search(e, c->st, &c->data, o, dir);
+    }
+    int pending = 0, n_mine = 0;
+    long total_epochs = 0;
+    for (int k = 0; k < e->n_runs; k++)
+        if ((!c->owner || c->owner[k] == c->sh.k) && ++n_mine && !store_has(c->st, e->runs[k].run_id) &&
+            !shard_done_has(&c->done, e->runs[k].run_id)) {
+            c->order[pending].index = k;
+            c->order[pending++].cost = c->plan.cost[k];
+            total_epochs += e->runs[k].cfg.train.epochs;
+        }
+    qsort(c->order, (size_t)pending, sizeof *c->order, run_order_cmp);
+    if (!o->quiet)
+        fprintf(stderr, "sweep run: %s: %d runs, %d already done, %d to train on %d threads; results in %s\n", e->name,
+                n_mine, n_mine - pending, pending, o->jobs < pending || !pending ? o->jobs : pending, store_dir);
+    if (progress_init(&c->prog, stderr, n_mine, n_mine - pending, total_epochs, c->plan.n_groups,
+                      (const char *const *)c->plan.labels, o->quiet)) {
+        fprintf(stderr, "sweep run: out of memory\n");
+        return 1;
+    }
+    run_resume_stored(e, c->plan.sorted, c->plan.group_of, dir, &c->prog);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = run_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    openblas_set_num_threads(1);
+    int failed = 0, skipped = 0;
+    run_shared shared = {o->tail_threads, o->jobs, pending, 0, 0, dir, o->ckpt_every};
+    char first_err[4096] = "";
+#pragma omp parallel for schedule(dynamic, 1) num_threads(o->jobs)
+    for (int i = 0; i < pending; i++) {
+#pragma omp atomic
+        shared.started++;
+        const exp_run *r = &e->runs[c->order[i].index];
+        char local_err[1024], desc[1024];
+        int claimed = run_interrupted || failed ? 0 : store_claim(c->st, r->run_id, local_err, sizeof local_err);
+        if (claimed == 0) {
+#pragma omp atomic
+            skipped++;
+#pragma omp atomic
+            shared.finished++;
+            continue;
+        }
+        run_describe(e, r, varies, desc, sizeof desc);
+        int bad = claimed < 0 || run_one(c->st, r, c->plan.group_of[c->order[i].index], run_data_for(&c->data, r->cfg.data),
+                                         desc, &c->prog, &shared, local_err, sizeof local_err);
+        store_release(c->st, r->run_id);
+#pragma omp atomic
+        shared.finished++;
+        if (bad) {
+#pragma omp critical(run_first_error)
+            {
+                if (!failed) snprintf(first_err, sizeof first_err, "%s: %s", desc, local_err);
+                failed = 1;
+            }
+        }
+    }
+    progress_finish(&c->prog);
+    int total_done = store_count(c->st);
+    if (failed) {
+        fprintf(stderr, "sweep run: %s\n", first_err);
+        return 1;
+    }
+    if (run_interrupted) {
+        fprintf(stderr, "sweep run: interrupted: %d of %d runs are in %s/runs.csv; resume with: %s", total_done,
+                n_mine, store_dir, program_invocation_name);
+        for (int i = 0; i < argc; i++)
+            if (strcmp(argv[i], "--fresh")) fprintf(stderr, " %s", argv[i]);
+        fputc('\n', stderr);
+        return 130;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    if (!o->quiet)
+        fprintf(stderr, "sweep run: %s: %d runs trained%s, %d diverged, %.1fs, peak memory %.0f MB; %d rows in %s/runs.csv\n",
+                e->name, c->prog.done - c->prog.done_before, skipped ? " (others were being trained by another process)" : "",
+                c->prog.failed, omp_get_wtime() - c->prog.start, ru.ru_maxrss / 1024.0, total_done, store_dir);
+    return 0;
 }
 
 int cmd_run(int argc, char **argv) {
@@ -354,7 +529,7 @@ int cmd_run(int argc, char **argv) {
     }
     char err[4096];
     experiment e;
-    if (experiment_load(&e, o.path, o.sets, o.n_sets, err, sizeof err)) {
+    if (experiment_load_to_run(&e, o.path, o.sets, o.n_sets, err, sizeof err)) {
         fprintf(stderr, "sweep run: %s\n", err);
         free(o.sets);
         return 2;
@@ -381,160 +556,11 @@ int cmd_run(int argc, char **argv) {
         free(o.sets);
         return rc;
     }
-    rc = 1;
-    run_data data;
-    memset(&data, 0, sizeof data);
-    store *st = NULL;
-    run_order *order = NULL;
-    shard_spec sh = {0, 0};
-    shard_done done = {0};
-    int *owner = NULL;
-    if (o.shards) {                                         /* shards beyond the run count would be empty */
-        printf("0-%d\n", (o.shards < e.n_runs ? o.shards : e.n_runs) - 1);
-        rc = 0;
-        goto done;
-    }
-    /* runs finished in any results file (not with --fresh, which moves them all away, damaged ones included) */
-    if ((o.shard && shard_parse(&sh, o.shard, getenv, err, sizeof err)) ||
-        (!o.fresh && (rc = shard_done_load(&done, dir, err, sizeof err)) != 0)) {
-        fprintf(stderr, "sweep run: %s\n", err);
-        rc = rc == -1 ? 1 : 2;
-        goto done;
-    }
-    if (sh.n && e.search.kind != SEARCH_GRID && e.search.kind != SEARCH_RANDOM) {
-        fprintf(stderr, "sweep run: --shard: a halving or hyperband search runs in one process (its rungs are "
-                "decided from all runs); run it without --shard\n");
-        rc = 2;
-        goto done;
-    }
-    rc = 1;
-    if (o.dry_run && !sh.n) {
-        run_dry(&e, varies, dir, &done, NULL, sh, memline);
-        if (e.search.kind == SEARCH_HALVING || e.search.kind == SEARCH_HYPERBAND) search_dry(&e, stdout);
-        rc = 0;
-        goto done;
-    }
-    if (run_data_load(&data, &e, err, sizeof err)) {
-        fprintf(stderr, "sweep run: %s\n", err);
-        goto done;
-    }
-    if (sh.n && !(owner = run_partition(&e, &data, sh.n))) {
-        fprintf(stderr, "sweep run: out of memory\n");
-        goto done;
-    }
-    if (o.dry_run) {
-        run_dry(&e, varies, dir, &done, owner, sh, memline);
-        rc = 0;
-        goto done;
-    }
-    snprintf(store_dir, sizeof store_dir, "%s", dir);
-    if (sh.n && shard_dir(store_dir, sizeof store_dir, dir, sh) != 0) {
-        fprintf(stderr, "sweep run: %s: path too long\n", dir);
-        goto done;
-    }
-    int nruns = results_runs_ncols(), ncurve;
-    const char **runs_header = calloc((size_t)nruns, sizeof *runs_header);
-    results_runs_header(runs_header);
-    const char *const *curves_header = results_curves_header(&ncurve);
-    int open_rc = o.fresh ? search_fresh(dir, err, sizeof err) : 0;
-    if (!open_rc)
-        open_rc = store_open(&st, store_dir, runs_header, nruns, curves_header, ncurve,
-                             (o.fresh ? STORE_FRESH : 0) | (sh.n ? STORE_SINGLE_WRITER : 0), err, sizeof err);
-    free(runs_header);
-    if (open_rc) {
-        fprintf(stderr, "sweep run: %s\n", err);
-        if (open_rc == -2) rc = 2;           /* a damaged results file: bad input, nothing was changed */
-        goto done;
-    }
-    if (e.search.kind == SEARCH_HALVING || e.search.kind == SEARCH_HYPERBAND) {
-        struct sigaction ss;
-        memset(&ss, 0, sizeof ss);
-        ss.sa_handler = run_on_signal;
-        sigaction(SIGINT, &ss, NULL);
-        sigaction(SIGTERM, &ss, NULL);
-        openblas_set_num_threads(1);
-        rc = run_search(&e, st, &data, &o, dir);
-        goto done;
-    }
-    order = calloc((size_t)e.n_runs, sizeof *order);
-    int pending = 0, n_mine = 0;
-    for (int k = 0; k < e.n_runs; k++)
-        if ((!owner || owner[k] == sh.k) && ++n_mine && !store_has(st, e.runs[k].run_id) &&
-            !shard_done_has(&done, e.runs[k].run_id)) {
-            order[pending].index = k;
-            order[pending++].cost = run_cost(&e.runs[k], run_data_for(&data, e.runs[k].cfg.data));
-        }
-    qsort(order, (size_t)pending, sizeof *order, run_order_cmp);
-    if (!o.quiet)
-        fprintf(stderr, "sweep run: %s: %d runs, %d already done, %d to train on %d threads; results in %s\n", e.name,
-                n_mine, n_mine - pending, pending, o.jobs < pending || !pending ? o.jobs : pending, store_dir);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = run_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    openblas_set_num_threads(1);
-    progress prog;
-    long total_epochs = 0;
-    for (int i = 0; i < pending; i++) total_epochs += e.runs[order[i].index].cfg.train.epochs;
-    progress_init(&prog, stderr, pending, total_epochs, o.quiet);
-    int failed = 0, skipped = 0;
-    run_shared shared = {o.tail_threads, o.jobs, pending, 0, 0, dir, o.ckpt_every};
-    char first_err[4096] = "";
-#pragma omp parallel for schedule(dynamic, 1) num_threads(o.jobs)
-    for (int i = 0; i < pending; i++) {
-#pragma omp atomic
-        shared.started++;
-        const exp_run *r = &e.runs[order[i].index];
-        char local_err[1024], desc[1024];
-        int claimed = run_interrupted || failed ? 0 : store_claim(st, r->run_id, local_err, sizeof local_err);
-        if (claimed == 0) {
-#pragma omp atomic
-            skipped++;
-#pragma omp atomic
-            shared.finished++;
-            continue;
-        }
-        run_describe(&e, r, varies, desc, sizeof desc);
-        int bad = claimed < 0 || run_one(st, r, run_data_for(&data, r->cfg.data), desc, &prog, &shared, local_err,
-                                         sizeof local_err);
-        store_release(st, r->run_id);
-#pragma omp atomic
-        shared.finished++;
-        if (bad) {
-#pragma omp critical(run_first_error)
-            {
-                if (!failed) snprintf(first_err, sizeof first_err, "%s: %s", desc, local_err);
-                failed = 1;
-            }
-        }
-    }
-    progress_finish(&prog);
-    int total_done = store_count(st);
-    if (failed) {
-        fprintf(stderr, "sweep run: %s\n", first_err);
-    } else if (run_interrupted) {
-        fprintf(stderr, "sweep run: interrupted: %d of %d runs are in %s/runs.csv; resume with: %s", total_done,
-                n_mine, store_dir, program_invocation_name);
-        for (int i = 0; i < argc; i++)
-            if (strcmp(argv[i], "--fresh")) fprintf(stderr, " %s", argv[i]);
-        fputc('\n', stderr);
-        rc = 130;
-    } else {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        if (!o.quiet)
-            fprintf(stderr, "sweep run: %s: %d runs trained%s, %d diverged, %.1fs, peak memory %.0f MB; %d rows in %s/runs.csv\n",
-                    e.name, prog.done, skipped ? " (others were being trained by another process)" : "", prog.failed,
-                    omp_get_wtime() - prog.start, ru.ru_maxrss / 1024.0, total_done, store_dir);
-        rc = 0;
-    }
-done:
-    store_close(st);
-    free(order);
-    free(owner);
-    shard_done_free(&done);
-    run_data_free(&data);
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    rc = run_prepare(&c, &o, &e, varies, dir, store_dir, sizeof store_dir, memline);
+    if (rc < 0) rc = run_sweep(&c, &o, &e, varies, dir, store_dir, argc, argv);
+    run_ctx_free(&c);
     experiment_free(&e);
     free(o.sets);
     return rc;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXP_MAX_VARIANTS 64
 #define EXP_MAX_ITEMS 256
@@ -43,6 +44,7 @@ typedef struct {
     int n_variants;
     int current;            /* -1 base, else variant index; -2 outside any section */
     int seen_sweep;
+    int check_paths;        /* experiment_load_to_run: a data path must exist, said at its line */
 } exp_parse;
 
 
@@ -139,6 +141,37 @@ static int exp_check_value(exp_parse *p, int setting, const char *key, const cha
     return ok;
 }
 
+/* The setting a key of an experiment (file or --set) names. "seed" is refused: in an experiment the seeds of every
+   configuration are "seeds", and one seed there would quietly shrink the sweep. -1 with msg. */
+static int exp_find_key(const char *key, int is_set, char *msg, size_t n) {
+    char k[128];
+    settings_trim(key, k, sizeof k);
+    int setting = settings_find(k);
+    if (setting == settings_seed_index() && strcmp(k, "seeds")) {
+        snprintf(msg, n, "'%s' is not a key of an experiment: the seeds every configuration runs with are 'seeds' "
+                 "(seeds = 9 runs each configuration once, with seed 9; seeds = 1-5 five times)", k);
+        return -1;
+    }
+    if (setting < 0) {
+        char err[1536];
+        settings_unknown(k, 1, err, sizeof err);
+        if (is_set && !strncmp(err, "unknown key", 11)) snprintf(msg, n, "unknown setting%s", err + 11);
+        else snprintf(msg, n, "%s%s", err, is_set ? "" : " (and name, description, search, samples, sample_seed, min_epochs, eta, metric)");
+    }
+    return setting;
+}
+
+/* A data path that does not exist is reported at its line, before anything runs. 0 when missing. */
+static int exp_path_exists(exp_parse *p, const char *value) {
+    char (*it)[256] = malloc(sizeof(char[EXP_MAX_ITEMS][256]));
+    if (!it) return exp_fail(p, "out of memory%s%s", "", "");
+    int n = exp_items(settings_find("data"), value, it, EXP_MAX_ITEMS), ok = 1;
+    for (int i = 0; ok && i < n; i++)
+        if (it[i][0] && access(it[i], F_OK) != 0) ok = exp_fail(p, "data: '%s' does not exist (%s)", it[i], strerror(errno));
+    free(it);
+    return ok;
+}
+
 /* Enter a section: [sweep] or [variant NAME] (created on first sight). 0 on error. */
 static int exp_enter_section(exp_parse *p, const char *section) {
     if (!strcmp(section, "sweep")) {
@@ -218,17 +251,17 @@ static int exp_handler(void *user, const char *section, const char *name, const 
     int taken = search_decl_key(&p->e->search, name, value, p->line, msg, sizeof msg);
     if (taken && p->current != -1) return exp_fail(p, "'%s' belongs in [sweep], not in a variant%s", name, "");
     if (taken) return taken > 0 ? 1 : exp_fail(p, "%s%s", msg, "");
-    int setting = settings_find(!strcmp(name, "seeds") ? "seed" : name);
+    int setting = exp_find_key(name, 0, p->err, sizeof p->err);
     if (setting >= 0 && search_is_dist(value)) {
         if (p->current != -1) return exp_fail(p, "%s: distributions belong in [sweep], not in a variant%s", name, "");
         return search_decl_dist(&p->e->search, setting, value, p->line, msg, sizeof msg) ? exp_fail(p, "%s%s", msg, "") : 1;
     }
     if (setting < 0) {
-        char names[1024];
-        settings_names(names, sizeof names);
-        return exp_fail(p, "unknown key '%s'; allowed: name, description, seeds, search, samples, sample_seed, "
-                           "min_epochs, eta, metric, %s", name, names);
+        char why[sizeof p->err];
+        snprintf(why, sizeof why, "%s", p->err);
+        return exp_fail(p, "%s%s", why, "");
     }
+    if (p->check_paths && settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, value)) return 0;
     exp_section *sec = p->current < 0 ? &p->base : &p->variants[p->current];
     if (sec->values[setting]) return exp_fail(p, "'%s' is set twice in this section%s", name, "");
     if (!exp_check_value(p, setting, name, value)) return 0;
@@ -427,7 +460,8 @@ done:
     return rc;
 }
 
-int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen) {
+static int exp_load(experiment *e, const char *path, char *const *overrides, int n_overrides, int check_paths,
+                    char *err, size_t errlen) {
     memset(e, 0, sizeof *e);
     search_spec_init(&e->search);
     exp_section *samples = NULL;
@@ -445,6 +479,7 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
         return -1;
     }
     p->path = path;
+    p->check_paths = check_paths;
     p->e = e;
     p->current = -2;
     p->f = fopen(path, "r");
@@ -475,14 +510,18 @@ int experiment_load(experiment *e, const char *path, char *const *overrides, int
             goto done;
         }
         snprintf(key, sizeof key, "%.*s", (int)(eq - overrides[k]), overrides[k]);
-        int setting = settings_find(!strcmp(key, "seeds") ? "seed" : key);
+        char trimmed[128];
+        settings_trim(key, trimmed, sizeof trimmed);        /* "dropout = 0.2" as in the file */
+        int setting = exp_find_key(trimmed, 1, p->err, sizeof p->err);
         if (setting < 0) {
-            char names[1024];
-            settings_names(names, sizeof names);
-            snprintf(err, errlen, "--set %s: unknown setting; allowed: seeds, %s", key, names);
+            snprintf(err, errlen, "--set %s: %s", trimmed, p->err);
             goto done;
         }
-        if (!exp_check_value(p, setting, key, eq + 1)) {
+        if (p->check_paths && settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, eq + 1)) {
+            snprintf(err, errlen, "%s", p->err);
+            goto done;
+        }
+        if (!exp_check_value(p, setting, trimmed, eq + 1)) {
             snprintf(err, errlen, "%s", p->err);
             goto done;
         }
@@ -582,6 +621,15 @@ done:
     free(p);
     if (rc) experiment_free(e);
     return rc;
+}
+
+int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen) {
+    return exp_load(e, path, overrides, n_overrides, 0, err, errlen);
+}
+
+int experiment_load_to_run(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err,
+                           size_t errlen) {
+    return exp_load(e, path, overrides, n_overrides, 1, err, errlen);
 }
 
 void experiment_free(experiment *e) {

@@ -33,6 +33,10 @@ typedef struct {
    more than EXP_MAX_RUNS runs) give one line,
    "file:line: what is wrong; what is allowed", and nothing else happens. Returns 0 or -1. */
 int experiment_load(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err, size_t errlen);
+/* The same, for an experiment about to run (or dry-run): a data path that does not exist is also an error at its
+   line (file:line, or --set KEY=VALUE). Readers of a stored declaration use experiment_load, which does not look. */
+int experiment_load_to_run(experiment *e, const char *path, char *const *overrides, int n_overrides, char *err,
+                           size_t errlen);
 void experiment_free(experiment *e);
 /* Where run r's value of setting i came from, for an error found after loading: "file:line",
    "--set key=value", or "file: (key at its default)". */

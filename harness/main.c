@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "provenance.h"
 
 typedef struct {
     const char *name;
@@ -15,6 +16,8 @@ static const command commands[] = {
     {"report", cmd_report, "tables, verdicts on the tutorial's claims, and plots from results"},
     {"check", cmd_check, "CI gate: compare results against a baseline with tolerances"},
     {"merge", cmd_merge, "fold the shard files of 'sweep run --shard K/N' into the results directory"},
+    {"ls", cmd_ls, "what a results directory holds: runs done per configuration, statuses, the best"},
+    {"compare", cmd_compare, "two result sets: common configurations paired by seed, differences with CIs"},
 };
 
 static void usage(FILE *f) {
@@ -25,6 +28,9 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+    char err[512];
+    provenance_pin_blas(argv, err, sizeof err);      /* returns only when no re-exec was needed (or it failed) */
+    if (*err) fprintf(stderr, "sweep: %s\n", err);
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -35,6 +41,9 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "sweep: unknown command '%s'; commands are train, run, report, check, merge (see sweep --help)\n", argv[1]);
+    fprintf(stderr, "sweep: unknown command '%s'; commands are", argv[1]);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+    fprintf(stderr, " (see sweep --help)\n");
     return 2;
 }

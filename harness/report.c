@@ -4,6 +4,7 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,32 +12,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The fixed order of the report: rate table, comparison table, then the claims; unknown names last. */
-static const struct { const char *name; rpt_section_fn fn; } sections[] = {
-    { "rate_table", rpt_section_rate_table },
-    { "combinations", rpt_section_combinations },
-    { "batch_size", rpt_section_batch_size },
-    { "network_size", rpt_section_network_size },
-    { "output_dropout", rpt_section_output_dropout },
-    { "eval_mode", rpt_section_eval_mode },
-    { "convergence", rpt_section_convergence },
-    { "ensemble", rpt_section_ensemble },
-};
-#define NSECTIONS ((int)(sizeof sections / sizeof sections[0]))
-
 static const char usage[] =
     "usage: sweep report [-o OUTDIR] [--no-plots] DIR...\n"
-    "  Tables, verdicts and plots from results. Each DIR is results/<experiment> (runs.csv, curves.csv)\n"
-    "  or a results root holding several such directories; the experiment is the directory's name\n"
-    "  (rate_table, combinations, batch_size, network_size, output_dropout, eval_mode, convergence,\n"
-    "  ensemble; any other name gets a generic table). Several experiments make one combined report.\n"
-    "  -o OUTDIR     where report.md, report.html and the images go (default: the DIR when there is one,\n"
-    "                else results/report)\n"
-    "  --no-plots    tables only, no gnuplot\n"
+    "  A report (report.md, report.html and images) from results. Each DIR is a results directory\n"
+    "  (runs.csv, curves.csv, and shards/K-of-N/ when the sweep was sharded) or a results root holding several.\n"
+    "  Every experiment gets the same sections, chosen from what varies in its runs: accuracy and gap\n"
+    "  against each numeric column, a heat map for two, bars for categorical columns and variants,\n"
+    "  learning curves, every configuration with the best one chosen on validation accuracy, and the\n"
+    "  differences against a reference configuration paired by seed (Holm-corrected). Several\n"
+    "  experiments make one combined report; two with the same name are told apart by their path.\n"
+    "  -o, --out OUTDIR  where the report goes (default: the DIR when there is one, else results/report)\n"
+    "  --no-plots        tables only, no gnuplot\n"
+    "  -h, --help        this text\n"
     "  Environment: SWEEP_PLOTS (gnuplot templates; default plots/ beside the executable, else ./plots),\n"
     "  SWEEP_GNUPLOT (gnuplot binary; default gnuplot).\n"
-    "  Exit status: 0 on success; 1 on an error. When gnuplot is missing or a plot fails, report.md and\n"
-    "  report.html are still written (without those images) and the exit status is 1.\n";
+    "  Exit status: 0 on success; 2 on a usage error or unusable results (one line says what and where);\n"
+    "  1 when the report could not be written, or gnuplot is missing or a plot failed (report.md and\n"
+    "  report.html are then still written, without those images).\n";
 
 static int file_exists(const char *dir, const char *name)
 {
@@ -79,82 +71,59 @@ rpt_group *rpt_find(rpt_exp *e, const char *col, double v, const char *col2, dou
     return NULL;
 }
 
-/* Order of two configuration cells: numbers numerically, width lists ("16,16") by their widths. */
-static int cell_cmp(const char *a, const char *b)
-{
-    char *ea, *eb;
-    while (*a || *b) {
-        double x = strtod(a, &ea), y = strtod(b, &eb);
-        if (ea == a || eb == b) return strcmp(a, b);
-        if (x != y) return x < y ? -1 : 1;
-        a = *ea == ',' ? ea + 1 : ea;
-        b = *eb == ',' ? eb + 1 : eb;
-        if ((*ea && *ea != ',') || (*eb && *eb != ',')) return strcmp(a, b);
-    }
-    return 0;
-}
-
 static int group_cmp(const void *pa, const void *pb, void *arg)
 {
     const rpt_exp *e = arg;
     const rpt_group *a = pa, *b = pb;
     for (int i = 0; i < e->nvary; i++) {
         int c = e->vary_cols[i];
-        int r = cell_cmp(table_cell(&e->runs, a->first, c), table_cell(&e->runs, b->first, c));
+        int r = runset_cell_cmp(table_cell(&e->runs, a->first, c), table_cell(&e->runs, b->first, c));
         if (r) return r;
     }
     return 0;
 }
 
-static int same_config(const rpt_exp *e, int r1, int r2)
-{
-    for (int i = 0; i < e->ncfg; i++)
-        if (strcmp(table_cell(&e->runs, r1, e->cfg_cols[i]), table_cell(&e->runs, r2, e->cfg_cols[i])))
-            return 0;
-    return 1;
-}
-
+/* Groups from the runset's configurations: the ok runs of each, sorted by the varying columns. */
 static int exp_group(rpt_exp *e, char *err, size_t errlen)
 {
     const table *t = &e->runs;
-    int c_variant = table_col(t, "variant"), c_first = table_col(t, "hidden"), c_last = table_col(t, "data");
     int c_status = table_col(t, "status"), c_seed = table_col(t, "seed");
-    if (c_variant < 0 || c_first < 0 || c_last < c_first || c_status < 0 || c_seed < 0 ||
-        table_col(t, "test_acc") < 0) {
+    if (table_col(t, "variant") < 0 || table_col(t, "hidden") < 0 || table_col(t, "data") < 0 || c_status < 0 ||
+        c_seed < 0 || table_col(t, "test_acc") < 0) {
         snprintf(err, errlen, "%s: not a runs.csv of SCHEMA.md (needs variant, hidden..data, status, seed, "
                  "test_acc)", t->path);
         return -1;
     }
     if (t->nrows == 0) { snprintf(err, errlen, "%s: no runs", t->path); return -1; }
-    e->cfg_cols[e->ncfg++] = c_variant;
-    for (int c = c_first; c <= c_last && e->ncfg < RPT_MAXCOLS * 2; c++) e->cfg_cols[e->ncfg++] = c;
-    for (int i = 0; i < e->ncfg; i++) {
-        int c = e->cfg_cols[i];
-        for (int r = 1; r < t->nrows; r++)
-            if (strcmp(table_cell(t, r, c), table_cell(t, 0, c))) { e->vary_cols[e->nvary++] = c; break; }
+    for (int k = 0; k < runset_ncols(e->rs) && e->ncfg < RPT_MAXCOLS * 2; k++) {
+        e->cfg_cols[e->ncfg++] = runset_col(e->rs, k);
+        if (runset_col_varies(e->rs, k)) e->vary_cols[e->nvary++] = runset_col(e->rs, k);
     }
-    e->groups = calloc((size_t)t->nrows, sizeof *e->groups);
+    e->ngroups = runset_nconfigs(e->rs);
+    e->groups = calloc((size_t)e->ngroups, sizeof *e->groups);
     if (!e->groups) { snprintf(err, errlen, "out of memory"); return -1; }
-    for (int r = 0; r < t->nrows; r++) {
-        rpt_group *g = NULL;
-        for (int i = 0; i < e->ngroups && !g; i++)
-            if (same_config(e, e->groups[i].first, r)) g = &e->groups[i];
-        if (!g) {
-            g = &e->groups[e->ngroups++];
-            g->first = r;
-            g->rows = malloc((size_t)t->nrows * sizeof *g->rows);
-            g->seeds = malloc((size_t)t->nrows * sizeof *g->seeds);
-            if (!g->rows || !g->seeds) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (int c = 0; c < e->ngroups; c++) {
+        rpt_group *g = &e->groups[c];
+        const int *rows;
+        int n = runset_config_rows(e->rs, c, &rows);
+        g->cfg = c;
+        g->first = rows[0];
+        g->total = n;
+        g->rows = malloc((size_t)n * sizeof *g->rows);
+        g->seeds = malloc((size_t)n * sizeof *g->seeds);
+        if (!g->rows || !g->seeds) { snprintf(err, errlen, "out of memory"); return -1; }
+        for (int i = 0; i < n; i++) {
+            const char *status = table_cell(t, rows[i], c_status);
+            if (strcmp(status, "ok")) { g->ndiverged += !strcmp(status, "diverged"); continue; }
+            double seed = table_num(t, rows[i], c_seed); /* NaN for a non-number: casting that is undefined */
+            if (!(seed >= 0 && seed <= INT_MAX && seed == floor(seed))) {
+                snprintf(err, errlen, "%s:%d: seed '%s' is not a whole number in 0..%d", t->path, rows[i] + 2,
+                         table_cell(t, rows[i], c_seed), INT_MAX);
+                return -1;
+            }
+            g->rows[g->n] = rows[i];
+            g->seeds[g->n++] = (int)seed;
         }
-        if (strcmp(table_cell(t, r, c_status), "ok")) { g->ndiverged++; continue; }
-        double seed = table_num(t, r, c_seed); /* NaN for a non-number: casting that is undefined */
-        if (!(seed >= 0 && seed <= INT_MAX && seed == floor(seed))) {
-            snprintf(err, errlen, "%s:%d: seed '%s' is not a whole number in 0..%d", t->path, r + 2,
-                     table_cell(t, r, c_seed), INT_MAX);
-            return -1;
-        }
-        g->rows[g->n] = r;
-        g->seeds[g->n++] = (int)seed;
     }
     qsort_r(e->groups, (size_t)e->ngroups, sizeof *e->groups, group_cmp, e);
     return 0;
@@ -164,8 +133,8 @@ static void exp_free(rpt_exp *e)
 {
     for (int i = 0; i < e->ngroups; i++) { free(e->groups[i].rows); free(e->groups[i].seeds); }
     free(e->groups);
-    table_free(&e->runs);
-    table_free(&e->curves);
+    free(e->description);
+    runset_close(e->rs);    /* owns runs and curves */
 }
 
 static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
@@ -175,19 +144,27 @@ static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%.200s...: path too long (%zu characters; at most %zu)", dir, strlen(dir), sizeof e->dir - 1);
         return -1;
     }
+    e->ref_group = -1;
     snprintf(e->dir, sizeof e->dir, "%s", dir);
     size_t len = strlen(e->dir);
     while (len > 1 && e->dir[len - 1] == '/') e->dir[--len] = 0;
     const char *slash = strrchr(e->dir, '/');
     snprintf(e->name, sizeof e->name, "%s", slash ? slash + 1 : e->dir);
-    char path[4352];
-    snprintf(path, sizeof path, "%s/runs.csv", e->dir);
-    if (table_read(&e->runs, path, err, errlen) != 0) return -1;
-    if (file_exists(e->dir, "curves.csv")) {
-        snprintf(path, sizeof path, "%s/curves.csv", e->dir);
-        if (table_read(&e->curves, path, err, errlen) != 0) return -1;
-    }
+    snprintf(e->label, sizeof e->label, "%s", e->name);
+    if (runset_open(&e->rs, e->dir, err, errlen) != 0) return -1;
+    e->runs = *runset_runs(e->rs);
+    e->curves = *runset_curves(e->rs);
     return exp_group(e, err, errlen);
+}
+
+/* A results directory: runs.csv, or shards/ (runset.h). */
+static int is_results_dir(const char *dir)
+{
+    char path[4352];
+    struct stat st;
+    if (file_exists(dir, "runs.csv")) return 1;
+    return snprintf(path, sizeof path, "%s/shards", dir) < (int)sizeof path && stat(path, &st) == 0 &&
+           S_ISDIR(st.st_mode);
 }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -195,7 +172,7 @@ static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const 
 /* Experiment directories of arg: arg itself, or its subdirectories holding runs.csv (sorted). */
 static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, size_t errlen)
 {
-    if (file_exists(arg, "runs.csv")) {
+    if (is_results_dir(arg)) {
         *dirs = realloc(*dirs, (size_t)(*ndirs + 1) * sizeof **dirs);
         (*dirs)[(*ndirs)++] = strdup(arg);
         return 0;
@@ -208,7 +185,7 @@ static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, si
         if (de->d_name[0] == '.') continue;
         char sub[4352];
         snprintf(sub, sizeof sub, "%s/%s", arg, de->d_name);
-        if (!file_exists(sub, "runs.csv")) continue;
+        if (!is_results_dir(sub)) continue;
         *dirs = realloc(*dirs, (size_t)(*ndirs + 1) * sizeof **dirs);
         (*dirs)[(*ndirs)++] = strdup(sub);
     }
@@ -227,23 +204,17 @@ static int mkdir_p(const char *dir)
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int section_rank(const char *name)
-{
-    for (int i = 0; i < NSECTIONS; i++)
-        if (!strcmp(sections[i].name, name)) return i;
-    return NSECTIONS;
-}
-
 static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
 {
-    doc_heading(d, 1, "Dropout tutorial, reproduced: report");
+    if (nexp == 1) doc_heading(d, 1, "Report: %s", exps[0].title[0] ? exps[0].title : exps[0].label);
+    else doc_heading(d, 1, "Report: %d experiments", nexp);
     doc_text(d, "Experiments: %d (%s%s). Every number is a mean over seeds (runs with status ok) with the "
              "half-width of its 95%% confidence interval (Student t): **mean ± half-width**. Accuracies and "
              "the generalization gap (train_acc − test_acc, per run) are in percent. Differences against a "
              "reference configuration are given as **difference [95%% CI]**, from a paired t-test when both "
              "configurations ran the same seeds (same data split and initialization), otherwise Welch's "
              "t-test; p-values are Holm-corrected over the comparisons of one table or one claim.",
-             nexp, exps[0].name, nexp > 1 ? ", ..." : "");
+             nexp, exps[0].label, nexp > 1 ? ", ..." : "");
     doc_text(d, "Verdicts: **supported** when the comparisons the claim predicts are significant (Holm-"
              "corrected p < 0.05) in the predicted direction; **contradicted** when they are significant in "
              "the opposite direction; **inconclusive** otherwise — in particular whenever the confidence "
@@ -259,7 +230,8 @@ static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
     for (int i = 0; i < x->nverdicts; i++) {
         doc_rb_clear(&r);
         doc_rb_add(&r, "%s", x->verdicts[i].experiment);
-        doc_rb_add(&r, "%s", x->verdicts[i].claim);
+        if (x->verdicts[i].anchor[0]) doc_rb_add_link(&r, x->verdicts[i].anchor, "%s", x->verdicts[i].claim);
+        else doc_rb_add(&r, "%s", x->verdicts[i].claim);
         doc_rb_add(&r, "**%s**", rpt_verdict_word(x->verdicts[i].v));
         doc_row(d, &r);
     }
@@ -268,12 +240,19 @@ static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
 void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdict v, const char *rule,
                       const char *numbers)
 {
+    const char *anchor = NULL;
+    if (x->nverdicts < RPT_MAXVERDICTS) {   /* the claim's heading is the anchor the summary links to */
+        char id[32];
+        snprintf(id, sizeof id, "claim-%d", x->nverdicts + 1);
+        anchor = doc_set_id(&x->d, id);
+    }
     doc_text(&x->d, "**Verdict on \"%s\": %s.** Decision rule: %s Measured: %s", claim, rpt_verdict_word(v), rule,
              numbers);
     if (x->nverdicts < RPT_MAXVERDICTS) {
         rpt_verdict_entry *ve = &x->verdicts[x->nverdicts++];
-        snprintf(ve->experiment, sizeof ve->experiment, "%s", e->name);
+        snprintf(ve->experiment, sizeof ve->experiment, "%.127s", e->label);
         snprintf(ve->claim, sizeof ve->claim, "%s", claim);
+        snprintf(ve->anchor, sizeof ve->anchor, "%s", anchor ? anchor : "");
         ve->v = v;
     }
 }
@@ -281,87 +260,128 @@ void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdi
 static int exp_rank_cmp(const void *a, const void *b)
 {
     const rpt_exp *x = a, *y = b;
-    int r = section_rank(x->name) - section_rank(y->name);
-    return r ? r : strcmp(x->name, y->name);
+    int r = rpt_section_rank(x) - rpt_section_rank(y);
+    if (!r) r = strcmp(x->name, y->name);
+    return r ? r : strcmp(x->dir, y->dir);
+}
+
+/* A name for files: letters, digits, '-', '.' and '_' kept, anything else as '_'. */
+void rpt_safe_name(char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+              *s == '_' || (*s == '.' && s[1] != '.')))
+            *s = '_';
+}
+
+/* Experiments with the same name are told apart by path (headings) and by a number (image files). */
+static void exp_labels(rpt_exp *exps, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int same = 0, before = 0;
+        for (int j = 0; j < n; j++)
+            if (j != i && !strcmp(exps[i].name, exps[j].name)) { same++; before += j < i; }
+        if (same) snprintf(exps[i].label, sizeof exps[i].label, "%s (%s)", exps[i].name, exps[i].dir);
+        if (before) snprintf(exps[i].prefix, sizeof exps[i].prefix, "%.120s_%d", exps[i].name, before + 1);
+        else snprintf(exps[i].prefix, sizeof exps[i].prefix, "%.150s", exps[i].name);
+        rpt_safe_name(exps[i].prefix);
+    }
+}
+/* The preamble, then the sections' blocks, into one document. */
+static void assemble(doc *full, rpt_exp *exps, int n, rpt_ctx *x)
+{
+    write_preamble(full, exps, n, x);
+    if (x->plot.disabled)
+        doc_text(full, "Plots were not made (--no-plots).");
+    else if (x->plot.nfailed)
+        doc_text(full, "**%d plot(s) could not be made**: %s", x->plot.nfailed, x->plot.first_error);
+    for (int i = 0; i < x->d.n; i++) {   /* move the section blocks behind the preamble */
+        if (full->n == full->cap) {
+            full->cap = full->cap ? 2 * full->cap + x->d.n : x->d.n + 16;
+            full->blocks = realloc(full->blocks, (size_t)full->cap * sizeof *full->blocks);
+            if (!full->blocks) { perror("report"); abort(); }
+        }
+        full->blocks[full->n++] = x->d.blocks[i];
+    }
+    x->d.n = 0;
+}
+
+/* Options into outdir and no_plots, and the results directories into dirs. Returns -1 to go on, else the exit
+   status (0 for --help, 2 for a usage error or a directory that is not results). */
+static int parse_args(int argc, char **argv, const char **outdir, int *no_plots, char ***dirs, int *ndirs)
+{
+    static const struct option opts[] = {
+        { "out", required_argument, NULL, 'o' }, { "no-plots", no_argument, NULL, 'P' },
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+        if (c == 'h') { fputs(usage, stdout); return 0; }
+        if (c == 'o') *outdir = optarg;
+        else if (c == 'P') *no_plots = 1;
+        else {
+            if (c == ':') fprintf(stderr, "sweep report: %s needs a value (see sweep report --help)\n", argv[optind - 1]);
+            else fprintf(stderr, "sweep report: unknown option %s (see sweep report --help)\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (*outdir && !**outdir) { fprintf(stderr, "sweep report: -o needs a directory\n"); return 2; }
+    if (optind == argc) { fprintf(stderr, "sweep report: no results directory given (see sweep report --help)\n"); return 2; }
+    char err[1024];
+    for (int i = optind; i < argc; i++)
+        if (collect_dirs(argv[i], dirs, ndirs, err, sizeof err) != 0) {
+            fprintf(stderr, "sweep report: %s\n", err);
+            return 2;
+        }
+    if (!*outdir) *outdir = argc - optind == 1 ? argv[optind] : "results/report";
+    return -1;
 }
 
 int cmd_report(int argc, char **argv)
 {
     const char *outdir = NULL;
-    int no_plots = 0, ndirs = 0, rc = 0;
+    int no_plots = 0, ndirs = 0;
     char **dirs = NULL, err[1024] = "";
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage, stdout); return 0; }
-        if (!strcmp(argv[i], "-o")) {
-            if (++i >= argc) { fprintf(stderr, "sweep report: -o needs a directory\n"); return 1; }
-            outdir = argv[i];
-        } else if (!strcmp(argv[i], "--no-plots")) {
-            no_plots = 1;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "sweep report: unknown option %s (see sweep report --help)\n", argv[i]);
-            return 1;
-        } else if (collect_dirs(argv[i], &dirs, &ndirs, err, sizeof err) != 0) {
-            fprintf(stderr, "sweep report: %s\n", err);
-            rc = 1;
-            goto out;
-        }
-    }
-    if (ndirs == 0) { fprintf(stderr, "sweep report: no results directory given (see sweep report --help)\n"); return 1; }
-    int nargs = 0, last = 0;
-    for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-' && strcmp(argv[i - 1], "-o")) { nargs++; last = i; }
-    if (!outdir) outdir = nargs == 1 ? argv[last] : "results/report";
-
+    int rc = parse_args(argc, argv, &outdir, &no_plots, &dirs, &ndirs);
+    if (rc >= 0) goto out;
+    rc = 0;
     rpt_exp *exps = calloc((size_t)ndirs, sizeof *exps);
     rpt_ctx *x = calloc(1, sizeof *x);
     if (!exps || !x) { fprintf(stderr, "sweep report: out of memory\n"); free(exps); free(x); rc = 1; goto out; }
     for (int i = 0; i < ndirs; i++)
         if (exp_load(&exps[i], dirs[i], err, sizeof err) != 0) {
             fprintf(stderr, "sweep report: %s\n", err);
-            rc = 1;
+            rc = 2;
             goto free_exps;
         }
     qsort(exps, (size_t)ndirs, sizeof *exps, exp_rank_cmp);
+    exp_labels(exps, ndirs);
     if (mkdir_p(outdir) != 0) { fprintf(stderr, "sweep report: %s: cannot create directory\n", outdir); rc = 1; goto free_exps; }
     rpt_plotter_init(&x->plot, outdir, argv[0]);
     x->plot.disabled = no_plots;
 
     for (int i = 0; i < ndirs; i++) {
-        rpt_exp *e = &exps[i];
-        int k = section_rank(e->name);
-        if (k == NSECTIONS || sections[k].fn(x, e) != 0) {
-            if (k < NSECTIONS)
-                doc_text(&x->d, "The runs of %s do not have the configurations this experiment needs "
-                         "(see above); only the generic table is shown.", e->name);
-            rpt_section_generic(x, e);
-        }
+        rpt_section_auto(x, &exps[i]);
+        rpt_section_declared(x, &exps[i]);   /* the experiment's declared tables and claims */
+        if (i > 0 && !strcmp(exps[i].name, exps[i - 1].name)) rpt_side_by_side(x, &exps[i - 1], &exps[i]);
     }
-
     doc full = { 0 };
-    write_preamble(&full, exps, ndirs, x);
-    if (x->plot.disabled)
-        doc_text(&full, "Plots were not made (--no-plots).");
-    else if (x->plot.nfailed)
-        doc_text(&full, "**%d plot(s) could not be made**: %s", x->plot.nfailed, x->plot.first_error);
-    for (int i = 0; i < x->d.n; i++) {   /* move the section blocks behind the preamble */
-        if (full.n == full.cap) {
-            full.cap = full.cap ? 2 * full.cap + x->d.n : x->d.n + 16;
-            full.blocks = realloc(full.blocks, (size_t)full.cap * sizeof *full.blocks);
-            if (!full.blocks) { perror("report"); abort(); }
-        }
-        full.blocks[full.n++] = x->d.blocks[i];
-    }
-    x->d.n = 0;
+    assemble(&full, exps, ndirs, x);
     char md[4352], html[4352];
     snprintf(md, sizeof md, "%s/report.md", outdir);
     snprintf(html, sizeof html, "%s/report.html", outdir);
     if (doc_write_md(&full, md, err, sizeof err) != 0 || doc_write_html(&full, outdir, html, err, sizeof err) != 0) {
         fprintf(stderr, "sweep report: %s\n", err);
         rc = 1;
-    } else if (x->plot.nfailed) {
-        fprintf(stderr, "sweep report: wrote %s and %s without %d plot(s): %s\n", md, html, x->plot.nfailed,
-                x->plot.first_error);
-        rc = 1;
+    } else {
+        printf("sweep report: wrote %s and %s (%d experiment(s), %d plot(s))\n", md, html, ndirs, x->plot.nmade);
+        if (x->plot.nfailed) {
+            fprintf(stderr, "sweep report: wrote %s and %s without %d plot(s): %s\n", md, html, x->plot.nfailed,
+                    x->plot.first_error);
+            rc = 1;
+        }
     }
     doc_free(&full);
     doc_free(&x->d);

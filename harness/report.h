@@ -6,6 +6,7 @@
 #define SWEEP_REPORT_H
 #include <stddef.h>
 #include <stdio.h>
+#include "runset.h"
 #include "stats.h"
 #include "table.h"
 
@@ -20,6 +21,7 @@ typedef struct {
     doc_kind kind;
     char *text;         /* heading, paragraph or quote; image caption. "**x**" is bold in both outputs */
     char *image;        /* DOC_IMAGE: base name; files base.png and base.svg sit next to the report */
+    char *id;           /* headings: the HTML anchor given by doc_set_id (NULL: made from the text) */
     int ncols, nrows;   /* DOC_TABLE: nrows body rows below one header row */
     char **cells;       /* DOC_TABLE: (nrows + 1, ncols), header first */
 } doc_block;
@@ -35,6 +37,13 @@ void doc_table(doc *d, const doc_rowbuf *header);
 /* Append a body row to the last table block. */
 void doc_row(doc *d, const doc_rowbuf *r);
 void doc_image(doc *d, const char *base, const char *caption);
+/* Give the last heading of d the HTML anchor id unless it has one, so that links can point to it. Returns
+   the heading's anchor (id, or the one it had), NULL when d has no heading. */
+const char *doc_set_id(doc *d, const char *id);
+/* In a cell, a link to the heading with anchor id (doc_set_id): a link in the html, its text in markdown. */
+#define DOC_LINK_MARK '\x01'
+#define DOC_LINK_END '\x02'
+void doc_rb_add_link(doc_rowbuf *r, const char *id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Row builder: doc_rb_clear, then doc_rb_add once per cell, left to right. */
 void doc_rb_clear(doc_rowbuf *r);
 void doc_rb_add(doc_rowbuf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -49,11 +58,24 @@ typedef struct {
     int *seeds;         /* (n) their seeds */
     int n, ndiverged;
     int first;          /* any row of this configuration, for its configuration columns */
+    int total;          /* rows of any status (ok, diverged, pruned, ...) */
+    int cfg;            /* its configuration in the experiment's runset */
 } rpt_group;
 
 typedef struct {
     char name[128];     /* the experiment: basename of its directory */
     char dir[4096];
+    /* Hooks for the stored declaration (DIR/experiment.ini, filled by the declaration loader when present):
+       title[0] == 0: the report uses name; description NULL: no introduction paragraph;
+       ref_group -1: the default reference (rpt_default_reference); expected_runs 0: per configuration,
+       the most seeds any configuration has. */
+    char title[256];
+    char *description;  /* malloc'd, freed with the experiment */
+    int ref_group;      /* index into groups of the declared reference, or -1 */
+    int expected_runs;  /* declared runs per configuration, or 0 */
+    char label[4096];   /* how headings tell this result set apart: name, or name (path) when names repeat */
+    char prefix[160];   /* file names of its images: name, or name_2, ... when names repeat */
+    runset *rs;         /* the runs, read and grouped once (runset.h); runs and curves below are its tables */
     table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
     int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
     int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */
@@ -137,7 +159,11 @@ int rpt_plot_heatmap(rpt_plotter *p, const char *base, const char *const *rows, 
 
 /* ---- sections (report_tables.c, report_claims.c) ---- */
 #define RPT_MAXVERDICTS 64
-typedef struct { char experiment[128], claim[160]; rpt_verdict v; } rpt_verdict_entry;
+typedef struct {
+    char experiment[128], claim[160];
+    rpt_verdict v;
+    char anchor[48];    /* the html anchor of the claim's section ("" when it has no heading) */
+} rpt_verdict_entry;
 typedef struct {
     doc d;
     rpt_plotter plot;
@@ -161,6 +187,26 @@ rpt_group *rpt_find(rpt_exp *e, const char *col, double v, const char *col2, dou
 /* Learning curves (validation accuracy and loss per epoch, mean and min-max over seeds) of the groups,
    one line per group, as two images <exp>_curves_acc and <exp>_curves_loss. */
 void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *const *names, int ng);
+/* As rpt_curves, the images named <prefix>_curves_acc/_loss, titled "<title>: ...". More than 4 groups are
+   drawn as small multiples (a panel per group, shared axes), not as one crowded plot. */
+void rpt_curves_named(rpt_ctx *x, const rpt_exp *e, const char *prefix, const char *title, rpt_group *const *gs,
+                      const char *const *names, int ng);
+/* The automatic section every experiment gets (report_auto.c): what varies, the reference, plots, every
+   configuration with the best chosen on validation accuracy, differences against the reference. */
+int rpt_section_auto(rpt_ctx *x, rpt_exp *e);
+/* Two result sets of one experiment (same name, other paths) side by side, configuration by configuration. */
+void rpt_side_by_side(rpt_ctx *x, const rpt_exp *a, const rpt_exp *b);
+/* Index into e->groups of the default reference when none is declared: the first group in sorted order
+   (the smallest value of each varying column in column order, the first variant by name). -1: no groups. */
+int rpt_default_reference(const rpt_exp *e);
+
+/* Replace every character of s not safe in a file name (letters, digits, - _ .) by '_'. */
+void rpt_safe_name(char *s);
+/* The experiment's declared tables and claims, after the automatic section (one call site, in report.c). */
+int rpt_section_declared(rpt_ctx *x, rpt_exp *e);
+/* Where an experiment goes in a combined report: lower first; experiments of equal rank by name, then path. */
+int rpt_section_rank(const rpt_exp *e);
+
 /* The generic configuration table (varying columns, test/train acc, gap, epochs run). */
 void rpt_generic_table(rpt_ctx *x, const rpt_exp *e);
 /* The verdict paragraph ("**Verdict: supported.** Rule: ... Measured: ...") and its summary entry. */

@@ -1,5 +1,6 @@
 /* report_doc: the report as a list of blocks, and its two renderings (markdown, self-contained html). */
 #include "report.h"
+#include "mdesc.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +68,51 @@ void doc_rb_add(doc_rowbuf *r, const char *fmt, ...)
     if (r->ncols >= RPT_MAXCOLS) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->cell[r->ncols++], RPT_CELL, fmt, ap);
+    char *c = r->cell[r->ncols++];
+    vsnprintf(c, RPT_CELL, fmt, ap);
     va_end(ap);
+    for (; *c; c++)
+        if (*c == DOC_LINK_MARK || *c == DOC_LINK_END) *c = ' ';   /* only doc_rb_add_link makes links */
+}
+
+void doc_rb_add_link(doc_rowbuf *r, const char *id, const char *fmt, ...)
+{
+    if (r->ncols >= RPT_MAXCOLS) return;
+    char text[RPT_CELL];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    for (char *c = text; *c; c++)
+        if (*c == DOC_LINK_MARK || *c == DOC_LINK_END) *c = ' ';
+    snprintf(r->cell[r->ncols++], RPT_CELL, "%c%.40s%c%.140s", DOC_LINK_MARK, id, DOC_LINK_END, text);
+}
+
+const char *doc_set_id(doc *d, const char *id)
+{
+    for (int i = d->n - 1; i >= 0; i--) {
+        doc_block *b = &d->blocks[i];
+        if (b->kind != DOC_H1 && b->kind != DOC_H2 && b->kind != DOC_H3) continue;
+        if (!b->id) b->id = xstrdup(id);
+        return b->id;
+    }
+    return NULL;
+}
+
+/* The id of heading block i: the one given (doc_set_id), else "s<i>-" and its text's letters and digits. */
+static void heading_id(const doc_block *b, int i, char *buf, size_t n)
+{
+    if (b->id) { snprintf(buf, n, "%s", b->id); return; }
+    size_t len = (size_t)snprintf(buf, n, "s%d-", i);
+    int dash = 1;
+    for (const char *s = b->text; *s && len + 2 < n && len < 48; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) { buf[len++] = (char)ch; dash = 0; }
+        else if (ch >= 'A' && ch <= 'Z') { buf[len++] = (char)(ch - 'A' + 'a'); dash = 0; }
+        else if (!dash) { buf[len++] = '-'; dash = 1; }
+    }
+    while (len > 0 && buf[len - 1] == '-') len--;
+    buf[len] = 0;
 }
 
 static void table_append(doc_block *b, const doc_rowbuf *r)
@@ -101,6 +145,7 @@ void doc_free(doc *d)
         doc_block *b = &d->blocks[i];
         free(b->text);
         free(b->image);
+        free(b->id);
         if (b->cells)
             for (int c = 0; c < (b->nrows + 1) * b->ncols; c++) free(b->cells[c]);
         free(b->cells);
@@ -110,13 +155,14 @@ void doc_free(doc *d)
 }
 
 /* ---- markdown ---- */
-static void md_cell(FILE *f, const char *s)
+/* A cell or a line of text: escaped (mdesc.h), bold markers kept; a link (doc_rb_add_link) as its text. */
+static void md_text(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '|') fputs("\\|", f);
-        else if (*s == '\n') fputc(' ', f);
-        else fputc(*s, f);
+    if (*s == DOC_LINK_MARK) {
+        const char *end = strchr(s, DOC_LINK_END);
+        s = end ? end + 1 : s + 1;
     }
+    mdesc_write(f, s, 1);
 }
 
 int doc_write_md(const doc *d, const char *path, char *err, size_t errlen)
@@ -126,21 +172,26 @@ int doc_write_md(const doc *d, const char *path, char *err, size_t errlen)
     for (int i = 0; i < d->n; i++) {
         const doc_block *b = &d->blocks[i];
         switch (b->kind) {
-        case DOC_H1: fprintf(f, "# %s\n\n", b->text); break;
-        case DOC_H2: fprintf(f, "## %s\n\n", b->text); break;
-        case DOC_H3: fprintf(f, "### %s\n\n", b->text); break;
-        case DOC_TEXT: fprintf(f, "%s\n\n", b->text); break;
-        case DOC_QUOTE: fprintf(f, "> %s\n\n", b->text); break;
-        case DOC_IMAGE:
-            fprintf(f, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg), [data](%s.dat))\n\n",
-                    b->text, b->image, b->text, b->image, b->image);
+        case DOC_H1: case DOC_H2: case DOC_H3:
+            fprintf(f, "%s ", b->kind == DOC_H1 ? "#" : b->kind == DOC_H2 ? "##" : "###");
+            md_text(f, b->text);
+            fputs("\n\n", f);
+            break;
+        case DOC_TEXT: md_text(f, b->text); fputs("\n\n", f); break;
+        case DOC_QUOTE: fputs("> ", f); md_text(f, b->text); fputs("\n\n", f); break;
+        case DOC_IMAGE:   /* image names are made by the report from safe characters (rpt_safe_name) */
+            fputs("![", f);
+            md_text(f, b->text);
+            fprintf(f, "](%s.png)\n\n*", b->image);
+            md_text(f, b->text);
+            fprintf(f, "* ([SVG](%s.svg), [data](%s.dat))\n\n", b->image, b->image);
             break;
         case DOC_TABLE:
             for (int r = 0; r <= b->nrows; r++) {
                 fputc('|', f);
                 for (int c = 0; c < b->ncols; c++) {
                     fputc(' ', f);
-                    md_cell(f, b->cells[(size_t)r * b->ncols + c]);
+                    md_text(f, b->cells[(size_t)r * b->ncols + c]);
                     fputs(" |", f);
                 }
                 fputc('\n', f);
@@ -170,10 +221,41 @@ static void html_text(FILE *f, const char *s)
         case '>': fputs("&gt;", f); break;
         case '&': fputs("&amp;", f); break;
         case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        default: fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
         }
     }
     if (bold) fputs("</strong>", f);
+}
+
+/* A table cell: a link (doc_rb_add_link) to an id of this page, or text. */
+static void html_cell(FILE *f, const char *s)
+{
+    const char *end = *s == DOC_LINK_MARK ? strchr(s, DOC_LINK_END) : NULL;
+    if (!end) { html_text(f, s); return; }
+    fputs("<a href=\"#", f);
+    for (const char *p = s + 1; p < end; p++) fputc(strchr("<>&\"'", *p) ? '_' : *p, f);
+    fputs("\">", f);
+    html_text(f, end + 1);
+    fputs("</a>", f);
+}
+
+/* Contents: a link to every H2 and H3. */
+static void html_toc(FILE *f, const doc *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->n; i++) n += d->blocks[i].kind == DOC_H2 || d->blocks[i].kind == DOC_H3;
+    if (n < 2) return;
+    fputs("<nav id=\"contents\"><h2>Contents</h2><ul>\n", f);
+    for (int i = 0; i < d->n; i++) {
+        const doc_block *b = &d->blocks[i];
+        if (b->kind != DOC_H2 && b->kind != DOC_H3) continue;
+        char id[128];
+        heading_id(b, i, id, sizeof id);
+        fprintf(f, "<li class=\"%s\"><a href=\"#%s\">", b->kind == DOC_H2 ? "toc2" : "toc3", id);
+        html_text(f, b->text);
+        fputs("</a></li>\n", f);
+    }
+    fputs("</ul></nav>\n", f);
 }
 
 /* Copy the <svg ...>...</svg> element of outdir/base.svg into f; 0 on success. */
@@ -213,7 +295,9 @@ static const char html_css[] =
     "th{background:#f0f0f0}tr:nth-child(even) td{background:#fafafa}"
     "blockquote{border-left:4px solid #99b;margin:1rem 0;padding:.2rem 1rem;color:#334;background:#f6f6fb}"
     "figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#555}"
-    "h1,h2,h3{line-height:1.2}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}";
+    "h1,h2,h3{line-height:1.2}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}"
+    "a.anchor{color:#bbb;text-decoration:none;font-size:.8em}a.anchor:hover{color:#36c}"
+    "nav ul{list-style:none;padding-left:0}li.toc3{padding-left:1.5rem;font-size:.92rem}";
 
 int doc_write_html(const doc *d, const char *outdir, const char *path, char *err, size_t errlen)
 {
@@ -221,12 +305,22 @@ int doc_write_html(const doc *d, const char *outdir, const char *path, char *err
     if (!f) { snprintf(err, errlen, "%s: cannot write", path); return -1; }
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                "<title>sweep report</title>\n<style>%s</style></head><body>\n", html_css);
+    int toc_done = 0;
     for (int i = 0; i < d->n; i++) {
         const doc_block *b = &d->blocks[i];
         const char *tag = b->kind == DOC_H1 ? "h1" : b->kind == DOC_H2 ? "h2" : b->kind == DOC_H3 ? "h3"
                         : b->kind == DOC_QUOTE ? "blockquote" : "p";
         switch (b->kind) {
-        case DOC_H1: case DOC_H2: case DOC_H3: case DOC_TEXT: case DOC_QUOTE:
+        case DOC_H1: case DOC_H2: case DOC_H3: {
+            char id[128];
+            heading_id(b, i, id, sizeof id);
+            fprintf(f, "<%s id=\"%s\">", tag, id);
+            html_text(f, b->text);
+            fprintf(f, " <a class=\"anchor\" href=\"#%s\" aria-label=\"link to this section\">#</a></%s>\n", id, tag);
+            if (b->kind == DOC_H1 && !toc_done) { html_toc(f, d); toc_done = 1; }
+            break;
+        }
+        case DOC_TEXT: case DOC_QUOTE:
             fprintf(f, "<%s>", tag);
             html_text(f, b->text);
             fprintf(f, "</%s>\n", tag);
@@ -246,7 +340,7 @@ int doc_write_html(const doc *d, const char *outdir, const char *path, char *err
                 fputs("<tr>", f);
                 for (int c = 0; c < b->ncols; c++) {
                     fputs(r == 0 ? "<th>" : "<td>", f);
-                    html_text(f, b->cells[(size_t)r * b->ncols + c]);
+                    html_cell(f, b->cells[(size_t)r * b->ncols + c]);
                     fputs(r == 0 ? "</th>" : "</td>", f);
                 }
                 fputs("</tr>\n", f);

@@ -214,25 +214,35 @@ int rpt_plot_heatmap(rpt_plotter *p, const char *base, const char *const *rows, 
         fputc('\n', f);
     }
     fclose(f);
-    return rpt_plot(p, "heatmap", base, nkv, kv);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < nrows * ncols; i++)
+        if (v[i] == v[i]) { lo = fmin(lo, v[i]); hi = fmax(hi, v[i]); }
+    char span[160] = "";
+    if (lo <= hi) snprintf(span, sizeof span, "colours span %.4g to %.4g (a range of %.3g)", lo, hi, hi - lo);
+    const char *all[2 * 16];
+    int k = 0;
+    for (int i = 0; i < nkv && k + 2 < 2 * 16; i++) { all[k++] = kv[2 * i]; all[k++] = kv[2 * i + 1]; }
+    all[k++] = "span";
+    all[k++] = span;
+    return rpt_plot(p, "heatmap", base, k / 2, all);
 }
 
-/* Run ids of the runs of g, then mean/min/max of a curves.csv column per epoch over those runs. */
+/* Mean/min/max over the runs of g of a curves.csv column per epoch (the runset's index of curve rows). */
 static int curve_stats(const rpt_exp *e, const rpt_group *g, int col, double scale, int maxep,
                        double *mean, double *lo, double *hi)
 {
     const table *c = &e->curves;
-    int c_id = table_col(c, "run_id"), c_ep = table_col(c, "epoch"), r_id = table_col(&e->runs, "run_id");
+    int c_ep = table_col(c, "epoch");
     int *cnt = calloc((size_t)maxep + 1, sizeof *cnt);
-    if (!cnt || c_id < 0 || c_ep < 0 || r_id < 0) { free(cnt); return -1; }
+    if (!cnt || c_ep < 0) { free(cnt); return -1; }
     for (int ep = 0; ep <= maxep; ep++) { mean[ep] = 0; lo[ep] = INFINITY; hi[ep] = -INFINITY; }
     for (int i = 0; i < g->n; i++) {
-        const char *id = table_cell(&e->runs, g->rows[i], r_id);
-        for (int r = 0; r < c->nrows; r++) {
-            if (strcmp(table_cell(c, r, c_id), id)) continue;
-            int ep = (int)table_num(c, r, c_ep);
-            double v = table_num(c, r, col) * scale;
-            if (ep < 1 || ep > maxep || v != v) continue;
+        const int *rows;
+        int nr = runset_curve_rows(e->rs, g->rows[i], &rows);
+        for (int k = 0; k < nr; k++) {
+            double epd = table_num(c, rows[k], c_ep), v = table_num(c, rows[k], col) * scale;
+            if (!(epd >= 1 && epd <= maxep) || v != v) continue;
+            int ep = (int)epd;
             mean[ep] += v;
             cnt[ep]++;
             if (v < lo[ep]) lo[ep] = v;
@@ -246,17 +256,53 @@ static int curve_stats(const rpt_exp *e, const rpt_group *g, int col, double sca
     return 0;
 }
 
+/* The last epoch of the curves of the groups. */
+static int curves_maxep(const rpt_exp *e, rpt_group *const *gs, int ng)
+{
+    int c_ep = table_col(&e->curves, "epoch"), maxep = 0;
+    for (int i = 0; i < ng; i++)
+        for (int j = 0; j < gs[i]->n; j++) {
+            const int *rows;
+            int nr = runset_curve_rows(e->rs, gs[i]->rows[j], &rows);
+            for (int k = 0; k < nr; k++) {
+                double ep = table_num(&e->curves, rows[k], c_ep);
+                if (ep == ep && ep > maxep && ep < 100000) maxep = (int)ep;
+            }
+        }
+    return maxep;
+}
+
+static void curves_plot(rpt_ctx *x, const rpt_exp *e, const char *prefix, const char *title_name, rpt_group *const *gs,
+                        const char *const *names, int ng);
+
 void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *const *names, int ng)
 {
+    rpt_curves_named(x, e, e->name, e->title[0] ? e->title : e->name, gs, names, ng);
+}
+
+void rpt_curves_named(rpt_ctx *x, const rpt_exp *e, const char *prefix, const char *title_name, rpt_group *const *gs,
+                      const char *const *names, int ng)
+{
     const table *c = &e->curves;
-    if (c->nrows == 0) { doc_text(&x->d, "No curves.csv for %s: no learning curves.", e->name); return; }
-    if (x->plot.disabled) return;
-    int c_ep = table_col(c, "epoch");
-    int maxep = 0;
-    for (int r = 0; r < c->nrows; r++) {
-        double ep = table_num(c, r, c_ep);
-        if (ep == ep && ep > maxep && ep < 100000) maxep = (int)ep;
-    }
+    if (c->nrows == 0) { doc_text(&x->d, "No curves.csv for %s: no learning curves.", e->label); return; }
+    if (x->plot.disabled || ng <= 0) return;
+    rpt_group **with = malloc((size_t)ng * sizeof *with);
+    const char **wnames = malloc((size_t)ng * sizeof *wnames);
+    if (!with || !wnames) { perror("report"); abort(); }
+    int nw = 0;
+    for (int i = 0; i < ng; i++)   /* a configuration without curve rows (every run diverged) draws nothing */
+        if (curves_maxep(e, &gs[i], 1) >= 1) { with[nw] = gs[i]; wnames[nw++] = names[i]; }
+    curves_plot(x, e, prefix, title_name, with, wnames, nw);
+    free(with);
+    free(wnames);
+}
+
+static void curves_plot(rpt_ctx *x, const rpt_exp *e, const char *prefix, const char *title_name, rpt_group *const *gs,
+                        const char *const *names, int ng)
+{
+    const table *c = &e->curves;
+    int maxep = curves_maxep(e, gs, ng);
+    if (maxep < 1) { doc_text(&x->d, "No curve rows for these configurations: no learning curves."); return; }
     static const struct { const char *col, *suffix, *ylabel, *what; double scale; } which[] = {
         { "val_acc", "curves_acc", "validation accuracy (%)", "Validation accuracy", 100 },
         { "val_loss", "curves_loss", "validation loss (cross-entropy, nats)", "Validation loss", 1 },
@@ -264,10 +310,11 @@ void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *
     size_t sz = (size_t)(maxep + 1) * sizeof(double);
     double *mean = malloc(sz * ng), *lo = malloc(sz * ng), *hi = malloc(sz * ng);
     if (!mean || !lo || !hi) { perror("report"); abort(); }
+    int grid = ng > 4;   /* more lines with overlapping bands cannot be read: a panel each */
     for (int w = 0; w < 2; w++) {
         int col = table_col(c, which[w].col);
-        char base[256], title[256], caption[512];
-        snprintf(base, sizeof base, "%s_%s", e->name, which[w].suffix);
+        char base[512], title[512], caption[512];
+        snprintf(base, sizeof base, "%s_%s", prefix, which[w].suffix);
         for (int i = 0; i < ng; i++)
             curve_stats(e, gs[i], col, which[w].scale, maxep, mean + i * (maxep + 1), lo + i * (maxep + 1),
                         hi + i * (maxep + 1));
@@ -288,11 +335,17 @@ void rpt_curves(rpt_ctx *x, const rpt_exp *e, rpt_group *const *gs, const char *
         fclose(f);
         char ns[16];
         snprintf(ns, sizeof ns, "%d", ng);
-        snprintf(title, sizeof title, "%s: %s per epoch (mean over seeds, band = min-max)", e->name, which[w].what);
-        const char *kv[] = { "title", title, "xlabel", "epoch", "ylabel", which[w].ylabel, "nseries", ns };
-        if (rpt_plot(&x->plot, "curves", base, 4, kv) == 0) {
-            snprintf(caption, sizeof caption, "%s per epoch: line = mean over seeds, band = min-max over seeds.",
-                     which[w].what);
+        snprintf(title, sizeof title, "%s: %s per epoch (mean over seeds, band = min-max)", title_name, which[w].what);
+        char panels[4096] = "";
+        for (int i = 0, len = 0; i < ng && len < (int)sizeof panels; i++)
+            len += snprintf(panels + len, sizeof panels - (size_t)len, "%s%s", i ? "\t" : "", names[i]);
+        for (char *p = panels; *p; p++)
+            if ((unsigned char)*p < 0x20 && *p != '\t') *p = ' ';
+        const char *kv[] = { "title", title, "xlabel", "epoch", "ylabel", which[w].ylabel, "nseries", ns,
+                             "names", panels };
+        if (rpt_plot(&x->plot, grid ? "curves_grid" : "curves", base, 5, kv) == 0) {
+            snprintf(caption, sizeof caption, "%s per epoch: line = mean over seeds, band = min-max over seeds%s.",
+                     which[w].what, grid ? "; one panel per configuration, same axes in every panel" : "");
             doc_image(&x->d, base, caption);
         }
     }

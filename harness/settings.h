@@ -24,17 +24,32 @@ typedef struct {
     const char *defval;    /* default, in the setting's own syntax */
     setting_kind kind;
     size_t offset;         /* of the value inside run_config */
-    double min, max;       /* allowed range of numbers (max exclusive when max_open) */
-    int max_open;
+    double min, max;       /* allowed range of numbers; hidden: of each width; augment: of the shift N */
+    int min_open, max_open; /* 1: that end of the range is excluded */
+    int since;             /* schema version that added it (SETTINGS_SCHEMA today). A setting added after version 1
+                              must have a default that reproduces the old behaviour: run_ids hash it only when it
+                              differs from that default, so results stored before it stay valid */
     const char *help;      /* one line for --help */
 } setting;
 
-/* The table, in the order of the runs.csv columns (seed last: it is not a configuration column). */
+/* The schema version of runs.csv this build writes (SCHEMA.md lists what each version added). */
+#define SETTINGS_SCHEMA 2
+
+/* THE table: the only place that lists a setting's name, default, range and help. Its order is the order of the
+   runs.csv configuration columns (seed excepted: it is a leading column) and of the run_id hash; rows with
+   since = 1 keep their relative order forever, or every stored run_id changes. Adding a setting is adding a row
+   (plus the field it sets). */
 extern const setting settings_table[];
 extern const int settings_count;
 
-/* Index of a setting by name; hyphens and underscores are the same ("batch-size" = "batch_size"). -1 if none. */
+/* Index of a setting by name; hyphens and underscores are the same ("batch-size" = "batch_size"), and "seeds"
+   is the seed setting's other name. -1 if none. */
 int settings_find(const char *name);
+/* The setting name closest to name (edit distance at most 2, or a prefix), or NULL: for "did you mean". */
+const char *settings_suggest(const char *name);
+/* An error for an unknown setting name: "unknown setting 'x'; did you mean 'y'? (allowed: ...)"; in_experiment:
+   the seed setting is called "seeds" (the key of experiment files and --set). */
+void settings_unknown(const char *name, int in_experiment, char *err, size_t errlen);
 /* Fill c with every setting's default. */
 void settings_defaults(run_config *c);
 /* Parse text as setting i into c, err prefixed with the setting's name. */
@@ -54,7 +69,9 @@ int settings_apply(run_config *c, const char *name, const char *text, char *err,
 /* Print every setting with its default and help, for --help: as --flags (sweep train) or as the keys of
    experiment files and --set (sweep run). */
 void settings_print_help(FILE *f, int as_flags);
-/* Index of the seed setting. */
+/* Index of the seed setting (the one row of kind SETTING_SEED, wherever it is in the table). */
 int settings_seed_index(void);
+/* Text with leading and trailing white space removed, into buf (n bytes). Returns buf. */
+const char *settings_trim(const char *s, char *buf, size_t n);
 
 #endif

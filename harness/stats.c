@@ -4,6 +4,7 @@
 #include "stats.h"
 
 #include <float.h>
+#include <stdlib.h>
 #include <math.h>
 
 #define BETA_MAX_ITER 10000
@@ -191,22 +192,30 @@ int stats_paired(const double *x, const double *ref, int n, double level, stats_
    largest multiplier, which is what the running max gives them anyway); pass 2 takes, for each i,
    the max over j with p_j <= p_i. It may read adjusted[j] already overwritten in pass 2, which is
    harmless: for p_j <= p_i, c_j <= final_j <= final_i, so the max is the same either way. */
+typedef struct { double p; int i; } holm_item;
+
+static int holm_cmp(const void *a, const void *b) {
+    const holm_item *x = a, *y = b;
+    return x->p < y->p ? -1 : x->p > y->p ? 1 : x->i - y->i;
+}
+
+/* Sorted once, so O(n log n): a report compares thousands of configurations with one reference. Ties share
+   the rank of the first of them, as in the definition (rank = how many p-values are strictly smaller). */
 void stats_holm(const double *p, int n, double *adjusted) {
+    holm_item *s = malloc((size_t)(n > 0 ? n : 1) * sizeof *s);
     int m = 0;
-    for (int i = 0; i < n; i++) m += !isnan(p[i]);
-    for (int j = 0; j < n; j++) {
-        if (isnan(p[j])) { adjusted[j] = NAN; continue; }
-        int rank = 0;
-        for (int k = 0; k < n; k++) rank += !isnan(p[k]) && p[k] < p[j];
-        adjusted[j] = (m - rank) * p[j];
-    }
     for (int i = 0; i < n; i++) {
-        if (isnan(p[i])) continue;
-        double best = adjusted[i];
-        for (int j = 0; j < n; j++)
-            if (!isnan(p[j]) && p[j] <= p[i] && adjusted[j] > best) best = adjusted[j];
-        adjusted[i] = best;
+        adjusted[i] = NAN;
+        if (!isnan(p[i]) && s) s[m++] = (holm_item){p[i], i};
     }
-    for (int i = 0; i < n; i++)
-        if (adjusted[i] > 1.0) adjusted[i] = 1.0;
+    if (!s) return;   /* out of memory: every adjusted p-value NaN (no test counts as significant) */
+    qsort(s, (size_t)m, sizeof *s, holm_cmp);
+    double best = 0;
+    for (int k = 0, rank = 0; k < m; k++) {
+        if (k == 0 || s[k].p != s[k - 1].p) rank = k;
+        double adj = (m - rank) * s[k].p;
+        if (adj > best) best = adj;
+        adjusted[s[k].i] = best > 1.0 ? 1.0 : best;
+    }
+    free(s);
 }

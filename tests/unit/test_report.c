@@ -87,10 +87,10 @@ Test(report, rate_table_rows_best_and_verdict)
     cr_assert_not_null(strstr(md, "| 0.3-0.5 (30-50%) | Strong regularization | Standard choice for most problems | "
                                   "0.3, 0.4, 0.5 (includes best) | 9 |"));
     cr_assert_not_null(strstr(md, "| 0.5+ (50%+) | Very strong regularization |"));
-    cr_assert_not_null(strstr(md, "> Too high dropout rate: p > 0.5 often hurts more than helps. Start with 0.3."));
-    cr_assert_not_null(strstr(md, "**Verdict on \"p > 0.5 often hurts more than helps\": supported.**"));
+    cr_assert_not_null(strstr(md, "> Too high dropout rate: p &gt; 0.5 often hurts more than helps. Start with 0.3."));
+    cr_assert_not_null(strstr(md, "**Verdict on \"p &gt; 0.5 often hurts more than helps\": supported.**"));
     /* p = 0.6 is 2 pp below p = 0 at every seed, up to the jitter: paired */
-    cr_assert_not_null(strstr(md, "| -2.00 [-2.43, -1.57] |"));
+    cr_assert_not_null(strstr(md, "| -2.00 \\[-2.43, -1.57\\] |"));   /* brackets escaped: no link syntax */
     cr_assert_not_null(strstr(md, "paired"));
     assert_png(out, "rate_table_accuracy");
     assert_png(out, "rate_table_gap");
@@ -132,8 +132,8 @@ Test(report, claims_verdicts)
     cr_assert_not_null(strstr(md, "**Verdict on \"forgetting eval mode lowers accuracy\": supported.**"));
     /* dropout-on accuracy stays near 82-85%, far above chance */
     cr_assert_not_null(strstr(md, "**Verdict on \"forgetting eval mode gives random predictions\": contradicted.**"));
-    cr_assert_not_null(strstr(md, "**Verdict on \"dropout with batch size < 16 adds too much noise\": supported.**"));
-    cr_assert_not_null(strstr(md, "> Dropout with small batch sizes: With batch size < 16, dropout adds too much noise."));
+    cr_assert_not_null(strstr(md, "**Verdict on \"dropout with batch size &lt; 16 adds too much noise\": supported.**"));
+    cr_assert_not_null(strstr(md, "> Dropout with small batch sizes: With batch size &lt; 16, dropout adds too much noise."));
     /* sections in the fixed order, whatever the order of the arguments */
     char *b = strstr(md, "## Dropout and batch size"), *o = strstr(md, "## Dropout on the output layer"),
          *e = strstr(md, "## Forgetting model.eval()");
@@ -185,13 +185,13 @@ Test(report, errors_are_one_line_and_nonzero)
 {
     char out[64];
     const char *missing[] = { "/nonexistent/results/rate_table" };
-    cr_assert_eq(run_report(out, 1, missing), 1);
+    cr_assert_eq(run_report(out, 1, missing), 2);
     const char *bad[] = { "--frobnicate", FIX "/rate_table" };
-    cr_assert_eq(run_report(out, 2, bad), 1);
+    cr_assert_eq(run_report(out, 2, bad), 2);
     char *help[] = { "report", "--help" };
     cr_assert_eq(cmd_report(2, help), 0);
     char *none[] = { "report" };
-    cr_assert_eq(cmd_report(1, none), 1);
+    cr_assert_eq(cmd_report(1, none), 2);
 }
 
 Test(report, results_root_gives_one_combined_report)

@@ -197,3 +197,30 @@ Test(stats, holm_ties_and_nan) {
     stats_holm(q, 3, adj);
     cr_expect(fabs(adj[0] - 0.02) < 1e-15 && isnan(adj[1]) && fabs(adj[2] - 0.04) < 1e-15);
 }
+
+/* The O(n log n) Holm against its definition, on many p-values with ties and NaN. */
+Test(stats, holm_matches_definition_on_many) {
+    enum { N = 500 };
+    double p[N], adj[N];
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        p[i] = (x >> 16) % 7 == 0 ? NAN : (double)((x >> 8) % 200) / 4000.0;   /* many ties */
+    }
+    stats_holm(p, N, adj);
+    int m = 0;
+    for (int i = 0; i < N; i++) m += !isnan(p[i]);
+    for (int i = 0; i < N; i++) {
+        if (isnan(p[i])) { cr_expect(isnan(adj[i])); continue; }
+        double want = 0;
+        for (int j = 0; j < N; j++) {
+            if (isnan(p[j]) || p[j] > p[i]) continue;
+            int rank = 0;
+            for (int k = 0; k < N; k++) rank += !isnan(p[k]) && p[k] < p[j];
+            double a = (m - rank) * p[j];
+            if (a > want) want = a;
+        }
+        if (want > 1) want = 1;
+        cr_expect_float_eq(adj[i], want, 1e-12, "p[%d] = %g: %g, want %g", i, p[i], adj[i], want);
+    }
+}

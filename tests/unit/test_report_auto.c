@@ -1,0 +1,68 @@
+/* The automatic report section on small hand-made results: the best configuration is chosen on validation
+   accuracy (never test), the default reference is the smallest value of each varying column, a partial
+   sweep says how many runs are in, and a column the schema does not know is a configuration column. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+#define HDR "run_id,status,variant,seed,hidden,dropout,data,my_knob,epochs_run,train_acc,val_acc,test_acc\n"
+
+static char dir[64], md[1 << 16];
+
+/* dropout 0 / 0.5 (x my_knob a / b when knob), seeds 1-2; dropout 0.5 has the best validation accuracy,
+   dropout 0 the best test accuracy. skip: leave out the last run. */
+static void make(int knob, int skip) {
+    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(HDR, f);
+    int id = 0, n = knob ? 8 : 4;
+    for (int i = 0; i < n - skip; i++) {
+        int hi = i % 2, seed = 1 + (i / 2) % 2;
+        fprintf(f, "r%d,ok,base,%d,8,%s,d,%s,3,0.9,%s,%s\n", id++, seed, hi ? "0.5" : "0", i >= 4 ? "b" : "a",
+                hi ? "0.80" : "0.70", hi ? (seed == 1 ? "0.60" : "0.62") : (seed == 1 ? "0.75" : "0.76"));
+    }
+    fclose(f);
+}
+
+static void report(void) {
+    char out[128], path[160];
+    snprintf(out, sizeof out, "%s/rep", dir);
+    const char *argv[] = {"report", "--no-plots", "-o", out, dir, NULL};
+    fflush(stdout);
+    cr_assert_eq(cmd_report(5, (char **)argv), 0);
+    snprintf(path, sizeof path, "%s/report.md", out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    md[fread(md, 1, sizeof md - 1, f)] = 0;
+    fclose(f);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(report_auto, best_is_chosen_on_validation_not_test) {
+    make(0, 0);
+    report();
+    cr_expect(strstr(md, "**Best configuration, chosen on validation accuracy: dropout=0.5**"), "%s", md);
+    cr_expect(strstr(md, "its test accuracy 61.00 ± "), "%s", md);
+    cr_expect(strstr(md, "Reference configuration: **dropout=0** (default"), "%s", md);
+    cr_expect(strstr(md, "| 0.5 | 2 of 2 |"), "%s", md);
+    cr_expect_null(strstr(md, "Partial sweep"));
+}
+
+Test(report_auto, partial_sweep_and_unknown_column) {
+    make(1, 1);
+    report();
+    cr_expect(strstr(md, "**Partial sweep:** 7 of 8 runs are in"), "%s", md);
+    cr_expect(strstr(md, "| 0.5 | b | 1 of 2 |"), "the user's column is a configuration column:\n%s", md);
+    cr_expect(strstr(md, "my_knob (2 values, categorical)"), "%s", md);
+}
