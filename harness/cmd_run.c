@@ -20,6 +20,7 @@
 #include "run_resume.h"
 #include "runset.h"
 #include "results.h"
+#include "results_upgrade.h"
 #include "run_data.h"
 #include "search_run.h"
 #include "shard.h"
@@ -315,7 +316,6 @@ static int *run_partition(const experiment *e, const run_plan *plan, int n_shard
 /* What --dry-run prints: the runs (of shard sh only, when owner is given) and whether each is done in any
    results file, the counts, the time estimate from the cost model and the memory estimate. */
 typedef struct {
-    const shard_done *done;
     const int *owner;
     shard_spec sh;
     const char *memline;
@@ -327,11 +327,16 @@ static void run_dry(const experiment *e, const int *varies, const char *dir, con
     runset *stored = run_resume_read(dir);
     table none = {0};
     const table *stored_runs = stored ? runset_runs(stored) : &none;
-    int n_done = 0, n_mine = 0, samples;
+    char *is_done = calloc((size_t)e->n_runs + 1, 1);
+    int col = table_col(stored_runs, "run_id"), n_done = 0, n_mine = 0, samples;
+    for (int row = 0; is_done && col >= 0 && row < stored_runs->nrows; row++) {   /* runs.csv and shards */
+        int k = run_plan_find(e, plan->sorted, table_cell(stored_runs, row, col));
+        if (k >= 0) is_done[k] = 1;
+    }
     double rate = run_plan_rate(e, plan->sorted, stored_runs, plan->cost, &samples), work = 0, longest = 0;
     for (int k = 0; k < e->n_runs; k++) {
         if (sc->owner && sc->owner[k] != sc->sh.k) continue;
-        int d = shard_done_has(sc->done, e->runs[k].run_id);
+        int d = is_done && is_done[k];
         n_done += d;
         n_mine++;
         if (!d) work += plan->cost[k] * rate, longest = fmax(longest, plan->cost[k] * rate);
@@ -348,6 +353,7 @@ static void run_dry(const experiment *e, const int *varies, const char *dir, con
                fmax(work / par, longest) < 10 ? 1 : 0, fmax(work / par, longest), par, work,
                samples ? "the stored runs" : "a default rate: no stored runs of this experiment yet");
     printf("%s\n", sc->memline);
+    free(is_done);
     runset_close(stored);
 }
 
@@ -382,10 +388,19 @@ static int run_prepare(run_ctx *c, const run_options *o, const experiment *e, co
         printf("0-%d\n", (o->shards < e->n_runs ? o->shards : e->n_runs) - 1);
         return 0;
     }
+    /* results written by an older sweep (fewer setting columns) are rewritten in today's columns first, so that
+       every reader below takes them as they are (--dry-run changes nothing: it reads them through runset) */
+    char msg[2048];
+    int up = o->fresh || o->dry_run ? 0 : results_upgrade_dir(dir, msg, sizeof msg, err, sizeof err);
+    if (up < 0) {
+        fprintf(stderr, "sweep run: %s\n", err);
+        return 1;
+    }
+    if (up > 0 && !o->quiet) fprintf(stderr, "sweep run: upgraded to the current columns (defaults filled): %s\n", msg);
     /* runs finished in any results file (not with --fresh, which moves them all away, damaged ones included) */
     int rc = 0;
     if ((o->shard && shard_parse(&c->sh, o->shard, getenv, err, sizeof err)) ||
-        (!o->fresh && (rc = shard_done_load(&c->done, dir, err, sizeof err)) != 0)) {
+        (!o->fresh && !o->dry_run && (rc = shard_done_load(&c->done, dir, err, sizeof err)) != 0)) {
         fprintf(stderr, "sweep run: %s\n", err);
         return rc == -1 ? 1 : 2;
     }
@@ -404,7 +419,7 @@ static int run_prepare(run_ctx *c, const run_options *o, const experiment *e, co
         return 1;
     }
     if (o->dry_run) {
-        run_dry_scope sc = {&c->done, c->owner, c->sh, memline};
+        run_dry_scope sc = {c->owner, c->sh, memline};
         run_dry(e, varies, dir, &c->plan, o->jobs, &sc);
         if (e->search.kind == SEARCH_HALVING || e->search.kind == SEARCH_HYPERBAND) search_dry(e, stdout);
         return 0;

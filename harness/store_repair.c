@@ -40,7 +40,9 @@ static int scan(const char *path, const char *buf, size_t len, long line, csvfee
     case CSVFEED_BAD_CSV:
         if (!f.bad_torn || !one_line(buf, f.good_end, len)) {  /* a malformed torn tail is still a torn tail */
             *bad = 1;
-            rc = store_fail(err, errlen, "%s:%ld: %s", path, f.bad_line, csv_strerror(csv_error(&f.parser)));
+            rc = store_fail(err, errlen, "%s:%ld: %s, and it is not the last line, so no crash tore it: the file is damaged; "
+                            "nothing was changed (see README, 'Repairing a damaged results file')", path, f.bad_line,
+                            csv_strerror(csv_error(&f.parser)));
         }
         break;
     case CSVFEED_NOMEM: rc = store_fail(err, errlen, "%s: out of memory", path); break;
@@ -50,7 +52,7 @@ static int scan(const char *path, const char *buf, size_t len, long line, csvfee
             *bad = 1;
             rc = store_fail(err, errlen,
                             "%s:%ld: unterminated quoted field, and it is not the last line, so no crash tore it: "
-                            "the file is damaged; nothing was changed (see README, 'Repairing a results file')",
+                            "the file is damaged; nothing was changed (see README, 'Repairing a damaged results file')",
                             path, f.rec_line);
         }
         break;

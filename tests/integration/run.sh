@@ -11,12 +11,7 @@ ok()   { passes=$((passes + 1)); echo "ok   $1"; }
 fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
-# runs.csv without the timing columns (seconds, sec_per_epoch, by name), sorted by run_id
-canon_runs() { python3 -c 'import csv, sys
-rows = list(csv.reader(open(sys.argv[1])))
-keep = [j for j, c in enumerate(rows[0]) if c not in ("seconds", "sec_per_epoch")]
-for line in sorted(",".join(r[j] for j in keep) for r in rows[1:]): print(line)' "$1"; }
-canon_curves() { tail -n +2 "$1" | awk -F, '{$3=""; print}' OFS=, | sort; }
+. tests/lib/canon.sh
 EXP=tests/integration/tiny.ini
 
 # dry run lists every run and trains nothing

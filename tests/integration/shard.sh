@@ -12,8 +12,7 @@ fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
 # rows without the timing columns (runs: the last two; curves: the third), sorted
-canon_runs() { tail -n +2 "$1" | awk -F, '{NF-=2; print}' OFS=, | sort; }
-canon_curves() { tail -n +2 "$1" | awk -F, '{$3=""; print}' OFS=, | sort; }
+. tests/lib/canon.sh
 same_as_ref() {   # DIR: runs.csv and curves.csv equal the -j 1 reference, timing aside, no shard files left
     canon_runs "$1/runs.csv" > "$T/cr" && canon_curves "$1/curves.csv" > "$T/cc" &&
         cmp -s "$T/cr" "$T/ref_runs" && cmp -s "$T/cc" "$T/ref_curves" && [ ! -e "$1/shards" ]
@@ -68,15 +67,21 @@ check "killed shard resumed, merged: equals -j 1" '[ $rc = 0 ] && same_as_ref "$
 # a conflicting duplicate: merge names both rows, exits 2 and changes nothing
 D="$T/c/tiny"
 for k in 0 1; do $SWEEP run -q -j 2 --shard $k/2 --out "$T/c" $EXP; done
+# bump FILE COLUMN DELTA: FILE's first row with DELTA added to COLUMN (found by name), as a CSV line
+bump() { python3 -c 'import csv, io, sys
+rows = list(csv.reader(open(sys.argv[1])))
+j = rows[0].index(sys.argv[2])
+rows[1][j] = repr(float(rows[1][j]) + float(sys.argv[3]))
+out = io.StringIO(); csv.writer(out, lineterminator="\n").writerow(rows[1]); sys.stdout.write(out.getvalue())' "$@"; }
 line=$(sed -n 2p "$D/shards/0-of-2/runs.csv")
-echo "$line" | awk -F, '{ $28 = $28 + 0.125; print }' OFS=, >> "$D/shards/1-of-2/runs.csv"
+bump "$D/shards/0-of-2/runs.csv" train_loss 0.125 >> "$D/shards/1-of-2/runs.csv"
 (cd "$D" && find . -type f ! -name .lock | sort | xargs md5sum) > "$T/before"
 $SWEEP merge "$D" 2> "$T/err"; rc=$?
 (cd "$D" && find . -type f ! -name .lock | sort | xargs md5sum) > "$T/after"
 check "conflicting duplicate: exit 2, names both rows" \
     '[ $rc = 2 ] && grep -q "shards/0-of-2/runs.csv:2 and .*shards/1-of-2/runs.csv:[0-9]*: run $(echo "$line" | cut -d, -f1) has two different rows" "$T/err"'
 check "conflicting duplicate: nothing changed" 'cmp -s "$T/before" "$T/after"'
-echo "$line" | awk -F, '{ $(NF-1) = $(NF-1) + 7; print }' OFS=, > "$T/dup"
+bump "$D/shards/0-of-2/runs.csv" seconds 7 > "$T/dup"
 sed -i '$d' "$D/shards/1-of-2/runs.csv"; cat "$T/dup" >> "$D/shards/1-of-2/runs.csv"
 $SWEEP merge -q "$D"; rc=$?
 check "a duplicate differing only in timing is one run" '[ $rc = 0 ] && same_as_ref "$D"'

@@ -22,8 +22,7 @@ ok()   { passes=$((passes + 1)); echo "ok   $1"; }
 fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
-canon_runs() { tail -n +2 "$1" | awk -F, '{NF-=2; print}' OFS=, | sort; }
-canon_curves() { tail -n +2 "$1" | awk -F, '{$3=""; print}' OFS=, | sort; }
+. tests/lib/canon.sh
 same_as_ref() {
     canon_runs "$1/runs.csv" > "$T/cr" && canon_curves "$1/curves.csv" > "$T/cc" &&
         cmp -s "$T/cr" "$T/ref_runs" && cmp -s "$T/cc" "$T/ref_curves" && [ ! -e "$1/shards" ]
