@@ -70,6 +70,7 @@ D="$T/c/tiny"
 for k in 0 1; do $SWEEP run -q -j 2 --shard $k/2 --out "$T/c" $EXP; done
 line=$(sed -n 2p "$D/shards/0-of-2/runs.csv")
 echo "$line" | awk -F, '{ $28 = $28 + 0.125; print }' OFS=, >> "$D/shards/1-of-2/runs.csv"
+# (the directory's .lock, which merge creates to exclude a concurrent 'sweep run', holds no data)
 (cd "$D" && find . -type f ! -name .lock | sort | xargs md5sum) > "$T/before"
 $SWEEP merge "$D" 2> "$T/err"; rc=$?
 (cd "$D" && find . -type f ! -name .lock | sort | xargs md5sum) > "$T/after"
