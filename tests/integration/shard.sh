@@ -75,6 +75,7 @@ rows[1][j] = repr(float(rows[1][j]) + float(sys.argv[3]))
 out = io.StringIO(); csv.writer(out, lineterminator="\n").writerow(rows[1]); sys.stdout.write(out.getvalue())' "$@"; }
 line=$(sed -n 2p "$D/shards/0-of-2/runs.csv")
 bump "$D/shards/0-of-2/runs.csv" train_loss 0.125 >> "$D/shards/1-of-2/runs.csv"
+# (the directory's .lock, which merge creates to exclude a concurrent 'sweep run', holds no data)
 (cd "$D" && find . -type f ! -name .lock | sort | xargs md5sum) > "$T/before"
 $SWEEP merge "$D" 2> "$T/err"; rc=$?
 (cd "$D" && find . -type f ! -name .lock | sort | xargs md5sum) > "$T/after"
