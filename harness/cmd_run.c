@@ -311,6 +311,10 @@ int cmd_run(int argc, char **argv) {
         fprintf(stderr, "sweep run: %s\n", err);
         goto done;
     }
+    if (exp_store_declaration(&e, dir, o.sets, o.n_sets, err, sizeof err)) {   /* DIR/experiment.ini */
+        fprintf(stderr, "sweep run: %s\n", err);
+        goto done;
+    }
     order = calloc((size_t)e.n_runs, sizeof *order);
     int pending = 0;
     for (int k = 0; k < e.n_runs; k++)

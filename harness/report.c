@@ -10,31 +10,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The fixed order of the report: rate table, comparison table, then the claims; unknown names last. */
-static const struct { const char *name; rpt_section_fn fn; } sections[] = {
-    { "rate_table", rpt_section_rate_table },
-    { "combinations", rpt_section_combinations },
-    { "batch_size", rpt_section_batch_size },
-    { "network_size", rpt_section_network_size },
-    { "output_dropout", rpt_section_output_dropout },
-    { "eval_mode", rpt_section_eval_mode },
-    { "convergence", rpt_section_convergence },
-    { "ensemble", rpt_section_ensemble },
-};
-#define NSECTIONS ((int)(sizeof sections / sizeof sections[0]))
-
 static const char usage[] =
     "usage: sweep report [-o OUTDIR] [--no-plots] DIR...\n"
     "  Tables, verdicts and plots from results. Each DIR is results/<experiment> (runs.csv, curves.csv)\n"
-    "  or a results root holding several such directories; the experiment is the directory's name\n"
-    "  (rate_table, combinations, batch_size, network_size, output_dropout, eval_mode, convergence,\n"
-    "  ensemble; any other name gets a generic table). Several experiments make one combined report.\n"
+    "  or a results root holding several such directories. The experiment's declaration stored by sweep run\n"
+    "  (DIR/experiment.ini: name, description, reference, [claim] and [table] sections) gives its tables and\n"
+    "  claim verdicts. Several experiments make one combined report, in the order given.\n"
     "  -o OUTDIR     where report.md, report.html and the images go (default: the DIR when there is one,\n"
     "                else results/report)\n"
     "  --no-plots    tables only, no gnuplot\n"
     "  Environment: SWEEP_PLOTS (gnuplot templates; default plots/ beside the executable, else ./plots),\n"
     "  SWEEP_GNUPLOT (gnuplot binary; default gnuplot).\n"
-    "  Exit status: 0 on success; 1 on an error. When gnuplot is missing or a plot fails, report.md and\n"
+    "  Exit status: 0 on success; 1 on an error; 2 on a bad declaration in an experiment.ini. When gnuplot is missing or a plot fails, report.md and\n"
     "  report.html are still written (without those images) and the exit status is 1.\n";
 
 static int file_exists(const char *dir, const char *name)
@@ -155,6 +142,8 @@ static int exp_group(rpt_exp *e, char *err, size_t errlen)
 
 static void exp_free(rpt_exp *e)
 {
+    if (e->spec) experiment_free(e->spec);
+    free(e->spec);
     for (int i = 0; i < e->ngroups; i++) { free(e->groups[i].rows); free(e->groups[i].seeds); }
     free(e->groups);
     table_free(&e->runs);
@@ -176,7 +165,8 @@ static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
         snprintf(path, sizeof path, "%s/curves.csv", e->dir);
         if (table_read(&e->curves, path, err, errlen) != 0) return -1;
     }
-    return exp_group(e, err, errlen);
+    if (exp_group(e, err, errlen) != 0) return -1;
+    return rpt_load_declaration(e, err, errlen) != 0 ? -2 : 0;   /* -2: a bad declaration */
 }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -214,13 +204,6 @@ static int mkdir_p(const char *dir)
     for (char *p = tmp + 1; *p; p++)
         if (*p == '/') { *p = 0; if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1; *p = '/'; }
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int section_rank(const char *name)
-{
-    for (int i = 0; i < NSECTIONS; i++)
-        if (!strcmp(sections[i].name, name)) return i;
-    return NSECTIONS;
 }
 
 static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
@@ -267,13 +250,6 @@ void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdi
     }
 }
 
-static int exp_rank_cmp(const void *a, const void *b)
-{
-    const rpt_exp *x = a, *y = b;
-    int r = section_rank(x->name) - section_rank(y->name);
-    return r ? r : strcmp(x->name, y->name);
-}
-
 int cmd_report(int argc, char **argv)
 {
     const char *outdir = NULL;
@@ -304,26 +280,22 @@ int cmd_report(int argc, char **argv)
     rpt_exp *exps = calloc((size_t)ndirs, sizeof *exps);
     rpt_ctx *x = calloc(1, sizeof *x);
     if (!exps || !x) { fprintf(stderr, "sweep report: out of memory\n"); free(exps); free(x); rc = 1; goto out; }
-    for (int i = 0; i < ndirs; i++)
-        if (exp_load(&exps[i], dirs[i], err, sizeof err) != 0) {
+    for (int i = 0; i < ndirs; i++) {
+        int lrc = exp_load(&exps[i], dirs[i], err, sizeof err);
+        if (lrc != 0) {
             fprintf(stderr, "sweep report: %s\n", err);
-            rc = 1;
+            rc = lrc == -2 ? 2 : 1;
             goto free_exps;
         }
-    qsort(exps, (size_t)ndirs, sizeof *exps, exp_rank_cmp);
+    }
     if (mkdir_p(outdir) != 0) { fprintf(stderr, "sweep report: %s: cannot create directory\n", outdir); rc = 1; goto free_exps; }
     rpt_plotter_init(&x->plot, outdir, argv[0]);
     x->plot.disabled = no_plots;
 
     for (int i = 0; i < ndirs; i++) {
         rpt_exp *e = &exps[i];
-        int k = section_rank(e->name);
-        if (k == NSECTIONS || sections[k].fn(x, e) != 0) {
-            if (k < NSECTIONS)
-                doc_text(&x->d, "The runs of %s do not have the configurations this experiment needs "
-                         "(see above); only the generic table is shown.", e->name);
-            rpt_section_generic(x, e);
-        }
+        rpt_section_generic(x, e);
+        rpt_section_declared(x, e);   /* the experiment's own tables and claims */
     }
 
     doc full = { 0 };
