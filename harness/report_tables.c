@@ -176,5 +176,18 @@ int rpt_section_generic(rpt_ctx *x, rpt_exp *e)
     doc_text(&x->d, "%d configuration(s), %d run(s). Mean ± 95%% CI half-width over seeds.", e->ngroups,
              e->runs.nrows);
     rpt_generic_table(x, e);
+    int ng = e->ngroups < 12 ? e->ngroups : 12;   /* learning curves of the first 12 configurations */
+    rpt_group **gs = calloc((size_t)ng + 1, sizeof *gs);
+    char (*lab)[96] = calloc((size_t)ng + 1, sizeof *lab);
+    const char **names = calloc((size_t)ng + 1, sizeof *names);
+    if (!gs || !lab || !names) { perror("report"); abort(); }
+    for (int i = 0; i < ng; i++) {
+        gs[i] = &e->groups[i];
+        rpt_label(e, gs[i], lab[i], sizeof lab[i]);
+        names[i] = lab[i];
+    }
+    if (ng < e->ngroups) doc_text(&x->d, "Learning curves of the first %d of %d configurations.", ng, e->ngroups);
+    rpt_curves(x, e, gs, names, ng);
+    free(gs); free(lab); free(names);
     return 0;
 }
