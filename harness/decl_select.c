@@ -248,6 +248,19 @@ static int check_sel(const exp_decl *d, const decl_sel *s, const char *key, cons
     return -1;
 }
 
+/* "dropout=0, batch_size=8": the columns of c that vary, for messages. */
+static void cfg_label(const decl_configs *c, int cfg, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (int col = 0; col < c->ncols && len < n; col++) {
+        int varies = 0;
+        for (int i = 0; i < c->n && !varies; i++) varies = !cell_eq(c->cell(c->ctx, i, col), c->cell(c->ctx, 0, col));
+        if (varies)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? ", " : "", c->cols[col], c->cell(c->ctx, cfg, col));
+    }
+}
+
 static int check_claim(const exp_decl *d, const decl_claim *cl, const decl_configs *c, const char *what, char *err,
                        size_t errlen)
 {
@@ -261,9 +274,11 @@ static int check_claim(const exp_decl *d, const decl_claim *cl, const decl_confi
     int rc = 0;
     for (int i = 0; i < n + nc && !rc; i++)
         if (pairs[2 * i] == pairs[2 * i + 1]) {
-            snprintf(err, errlen, "%s:%d: [claim %s] compares a configuration with itself (%s matches both %s and "
-                     "%s)", d->path, cl->line, cl->name, i < n ? "compare" : "control", i < n ? cl->compare.text :
-                     cl->control.text, against->text);
+            char lab[256];
+            cfg_label(c, pairs[2 * i], lab, sizeof lab);
+            snprintf(err, errlen, "%s:%d: [claim %s] compares a configuration with itself (%s = %s and against = %s "
+                     "both select %s)", d->path, cl->line, cl->name, i < n ? "compare" : "control",
+                     i < n ? cl->compare.text : cl->control.text, against->text, lab[0] ? lab : "it");
             rc = -1;
         }
     if (!rc && n == 0) {

@@ -47,7 +47,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 
 static int report(const char *dir, char *out)
 {
-    snprintf(out, 512, "%s/out", dir);
+    snprintf(out, 512, "%.400s/out", dir);
     const char *argv[] = { "report", "--no-plots", "-o", out, dir };
     return cmd_report(5, (char **)argv);
 }
@@ -88,4 +88,117 @@ Test(claims, seventy_high_rates_are_all_compared)
     cr_assert_not_null(strstr(md, "-2.70 ["), "and its difference");
     cr_assert_not_null(strstr(md, "70 of 70"), "every comparison counted");
     free(md);
+}
+
+/* ---- declarations that do not make sense: one line naming file:line, at load time ---- */
+#include "experiment.h"
+
+static const char grid[] = "[sweep]\nname = t\ndropout = 0, 0.5\nbatch_size = 8, 64\nseeds = 1-2\n";
+
+/* Load grid + extra from a temporary file; returns the error ("" when it loads), with the file's path
+   replaced by "F" so expectations can name lines. */
+static const char *load_error(const char *extra)
+{
+    static char err[2048], msg[2048];
+    char path[] = "/tmp/sweep_decl_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(grid, f);
+    fputs(extra, f);
+    fclose(f);
+    experiment e;
+    err[0] = 0;
+    if (experiment_load(&e, path, NULL, 0, err, sizeof err) == 0) experiment_free(&e);
+    unlink(path);
+    const char *at = strstr(err, path);
+    if (at) snprintf(msg, sizeof msg, "F%s", at + strlen(path));
+    else snprintf(msg, sizeof msg, "%s", err);
+    cr_assert_null(strchr(msg, '\n'), "one line: %s", msg);
+    return msg;
+}
+
+static const char claim_ok[] = "[claim c]\nquote = q\nmetric = test_acc\ncompare = dropout>0\nagainst = dropout=0\n"
+                               "direction = less\n";
+
+Test(claims, a_good_declaration_loads)
+{
+    cr_assert_str_eq(load_error(claim_ok), "");
+    cr_assert_str_eq(load_error("reference = dropout=0\n[table t]\ncolumns = A | B\nmetrics = test_acc, delta gap\n"
+                                "row = dropout=0 : a | b\nrow = dropout>0 & batch_size<16 : c |\n    d\n"), "");
+}
+
+Test(claims, unknown_metric_names_its_line)
+{
+    const char *m = load_error("[claim c]\nquote = q\nmetric = test_accuracy\n");
+    cr_assert(strstr(m, "F:8: metric: unknown metric 'test_accuracy'"), "%s", m);
+    m = load_error("[table t]\ncolumns = A\nmetrics = gap, delta nope\nrow = all : x\n");
+    cr_assert(strstr(m, "F:8: metrics: unknown metric 'nope'"), "%s", m);
+}
+
+Test(claims, unknown_column_names_its_line)
+{
+    const char *m = load_error("[claim c]\nquote = q\nmetric = gap\ncompare = droput>0\n");
+    cr_assert(strstr(m, "F:9: unknown column 'droput'"), "%s", m);
+    m = load_error("reference = variant\n");
+    cr_assert(strstr(m, "F:6: reference: "), "%s", m);
+    m = load_error("[claim c]\nquote = q\nmetric = gap\nfor_every = color\n");
+    cr_assert(strstr(m, "F:9: for_every: unknown configuration column 'color'"), "%s", m);
+}
+
+Test(claims, selector_matching_nothing_in_the_grid)
+{
+    const char *m = load_error("[claim c]\nquote = q\nmetric = test_acc\ncompare = dropout>0.6\nagainst = dropout=0\n"
+                               "direction = less\n");
+    cr_assert(strstr(m, "F:9: compare = dropout>0.6 matches no configuration in the grid"), "%s", m);
+    m = load_error("reference = variant none\n");
+    cr_assert(strstr(m, "F:6: reference = variant none matches no configuration in the grid"), "%s", m);
+    m = load_error("[table t]\ncolumns = A\nrow = batch_size=4 : x\n");
+    cr_assert(strstr(m, "F:8: row = batch_size=4 matches no configuration in the grid"), "%s", m);
+}
+
+Test(claims, comparing_a_configuration_with_itself)
+{
+    const char *m = load_error("[claim c]\nquote = q\nmetric = test_acc\ncompare = dropout>=0\nagainst = dropout=0\n"
+                               "direction = less\n");
+    cr_assert(strstr(m, "F:6: [claim c] compares a configuration with itself"), "%s", m);
+    m = load_error("[claim c]\nquote = q\nmetric = test_acc\ncompare = all\nagainst = metric test_acc\n"
+                   "direction = less\n");
+    cr_assert(strstr(m, "F:6: [claim c] compares test_acc with itself"), "%s", m);
+}
+
+Test(claims, incomplete_or_malformed_claims)
+{
+    cr_assert(strstr(load_error("[claim c]\nquote = q\nmetric = gap\ncompare = all\nagainst = dropout=0\n"),
+                     "F:6: [claim c] has no 'direction'"));
+    cr_assert(strstr(load_error("[claim c]\nquote = q\nmetric = gap\ncompare = dropout>0\ndirection = less\n"),
+                     "F:6: [claim c] has no 'against' and the experiment declares no reference"));
+    cr_assert(strstr(load_error("[claim c]\nquote = q\nmetric = gap\ncompare = dropout>0\nagainst = dropout=0\n"
+                                "direction = equal\n"), "F:6: [claim c]: direction = equal needs a margin > 0"));
+    cr_assert(strstr(load_error("[claim c]\ndirection = up\n"), "F:7: direction: 'up' is not allowed"));
+    cr_assert(strstr(load_error("[claim c]\ncompare = dropout>x\n"), "F:7: dropout: 'x' is not a number"));
+    cr_assert(strstr(load_error("[claim c]\ncolour = red\n"), "F:7: unknown key 'colour' in a [claim]"));
+    cr_assert(strstr(load_error("[claim c]\n[claim c]\n"), "F:7: [claim c] is declared twice"));
+    cr_assert(strstr(load_error("[table t]\ncolumns = A\nrow = dropout=0 : a | b\n"), "F:8: row: 2 text cells for 1"));
+    cr_assert(strstr(load_error("[bogus]\n"), "allowed: [sweep], [variant NAME], [claim NAME], [table NAME], [set]"));
+}
+
+/* A declaration right for its grid but not for the runs in the directory (renamed axis values, a partial
+   sweep): the report refuses it with file:line and exit 2, and writes nothing. */
+Test(claims, selector_matching_no_run_at_report_time)
+{
+    char dir[] = "/tmp/sweep_claims_XXXXXX", out[512], path[600];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs(header, f);
+    for (int s = 1; s <= 2; s++) { put_run(f, s, s, 0, 64, 0.8); put_run(f, 10 + s, s, 0.5, 64, 0.79); }
+    fclose(f);
+    write_file(dir, "experiment.ini", "[sweep]\nname = t\ndropout = 0, 0.5\nbatch_size = 8, 64\nseeds = 1-2\n"
+                                      "[claim c]\nquote = q\nmetric = test_acc\ncompare = dropout>0 & batch_size<16\n"
+                                      "against = dropout=0\ndirection = less\n");
+    cr_assert_eq(report(dir, out), 2);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/report.md", out);
+    cr_assert_neq(stat(path, &st), 0, "nothing written");
 }
