@@ -1,0 +1,61 @@
+#!/bin/sh
+# Declarations end to end: a user's sweep with a declared claim gets its verdict; the declaration travels
+# with the results (DIR/experiment.ini, --set recorded); renaming the directory changes nothing in the
+# report; bad declarations fail with file:line and exit 2, touching nothing stored.
+set -u
+cd "$(dirname "$0")/../.."
+SWEEP=./sweep
+T=$(mktemp -d /tmp/sweep-claims.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0; passes=0
+ok()   { passes=$((passes + 1)); echo "ok   $1"; }
+fail() { fails=$((fails + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
+EXP=tests/integration/user_sweep.ini
+D="$T/out/my_rates"
+
+$SWEEP run -q -j 2 --out "$T/out" $EXP; rc=$?
+check "user sweep runs" '[ $rc = 0 ] && [ -s "$D/runs.csv" ]'
+check "experiment.ini stored beside runs.csv, as the file was run" 'cmp -s "$D/experiment.ini" $EXP'
+$SWEEP report "$D" > "$T/rep.out" 2>&1; rc=$?
+check "report of the user sweep" '[ $rc = 0 ] && [ -s "$D/report.md" ]'
+check "the declared claim has a verdict" 'grep -Eq "^\*\*Verdict on \"dropout costs accuracy at every batch size\": (supported|contradicted|inconclusive)\.\*\* Decision rule: " "$D/report.md"'
+check "its comparisons are paired at each batch size" 'grep -q "| dropout=0.5, batch_size=16 | dropout=0, batch_size=16 |" "$D/report.md" && grep -q "| dropout=0.5, batch_size=64 | dropout=0, batch_size=64 |" "$D/report.md"'
+check "the verdict is in the summary" 'grep -q "| my_rates | dropout costs accuracy at every batch size |" "$D/report.md"'
+
+# renaming or moving the directory changes nothing in its report
+mkdir -p "$T/elsewhere" && cp -r "$D" "$T/elsewhere/renamed"
+rm -f "$T/elsewhere/renamed/report.md"
+$SWEEP report --no-plots "$T/elsewhere/renamed" > /dev/null 2>&1
+$SWEEP report --no-plots -o "$T/orig" "$D" > /dev/null 2>&1
+check "a renamed results directory gives the same report" 'cmp -s "$T/orig/report.md" "$T/elsewhere/renamed/report.md"'
+
+# --set is recorded: reloading the stored file gives the same grid
+$SWEEP run -q --out "$T/out" --set seeds=1-2 $EXP 2> "$T/set.err"
+check "a different grid is said, the old declaration kept" 'grep -q "note: .*experiment.ini described other runs" "$T/set.err" && ls "$D"/experiment.ini.bak-* > /dev/null 2>&1'
+check "--set recorded as [set]" 'grep -q "^\[set\]" "$D/experiment.ini" && grep -q "^seeds = 1-2$" "$D/experiment.ini"'
+$SWEEP run --dry-run --out "$T/out" "$D/experiment.ini" > "$T/dry.txt"
+check "the stored file reproduces the grid" 'grep -q "my_rates: 8 runs, 8 done, 0 to train" "$T/dry.txt"'
+
+# bad declarations: one line with file:line, exit 2, nothing stored touched
+sum_before=$(cat "$D/runs.csv" "$D/experiment.ini" | cksum)
+bad() {   # $1 name, $2 sed expression applied to the user sweep, $3 expected message (grep -E)
+    want=$3
+    sed "$2" $EXP > "$T/bad.ini"
+    $SWEEP run -q --out "$T/out" "$T/bad.ini" > /dev/null 2> "$T/bad.err"; rc=$?
+    check "bad declaration ($1): exit 2, one line naming file:line" \
+        '[ $rc = 2 ] && [ "$(wc -l < "$T/bad.err")" = 1 ] && grep -Eq "^sweep run: $T/bad.ini:[0-9]+: $want" "$T/bad.err"'
+}
+bad "unknown metric" 's/^metric = test_acc/metric = accuracy/' "metric: unknown metric 'accuracy'"
+bad "unknown column" 's/^compare = dropout>0/compare = droput>0/' "unknown column 'droput'"
+bad "selector matching nothing" 's/^compare = dropout>0/compare = dropout>0.7/' "compare = dropout>0.7 matches no configuration in the grid"
+bad "a configuration against itself" 's/^compare = dropout>0/compare = dropout>=0/' "\[claim dropout costs accuracy at every batch size\] compares a configuration with itself"
+check "nothing stored was touched" '[ "$(cat "$D/runs.csv" "$D/experiment.ini" | cksum)" = "$sum_before" ]'
+
+# at report time, a declaration that matches none of the runs
+sed 's/^compare = dropout>0$/compare = dropout>0 \& batch_size>64/; s/^batch_size = 16, 64/batch_size = 16, 64, 256/' $EXP > "$D/experiment.ini"
+$SWEEP report --no-plots -o "$T/badrep" "$D" > /dev/null 2> "$T/rep.err"; rc=$?
+check "report: a selector matching no run is exit 2 with file:line" '[ $rc = 2 ] && grep -q "experiment.ini:[0-9]*: compare = dropout>0 & batch_size>64 matches no configuration in the runs" "$T/rep.err" && [ ! -e "$T/badrep/report.md" ]'
+
+echo "claims.sh: $passes passed, $fails failed"
+[ $fails = 0 ]
