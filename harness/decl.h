@@ -12,7 +12,7 @@
 
 typedef enum { DECL_EQ, DECL_NE, DECL_LT, DECL_LE, DECL_GT, DECL_GE } decl_op;
 typedef struct { char col[32]; decl_op op; char value[128]; } decl_term;
-/* "dropout>0.5 & batch_size<16 | variant none"; all = 1 for the selector `all`. */
+/* "dropout>0.5 & batch_size<16 | variant NAME"; all = 1 for the selector `all`. */
 typedef struct {
     int all, nalt, nterm[DECL_MAX_ALTS];
     decl_term term[DECL_MAX_ALTS][DECL_MAX_TERMS];

@@ -1,4 +1,4 @@
-/* decl_select: selectors over configuration columns ("dropout>0.5 & batch_size<16 | variant none"), the
+/* decl_select: selectors over configuration columns ("dropout>0.5 & batch_size<16 | variant NAME"), the
    pairing of a claim's configurations with its reference ones, and the checks that every selector means
    something, run on the expanded grid (sweep run) and on the runs (sweep report). */
 #include "decl.h"
@@ -58,7 +58,7 @@ static int parse_term(decl_term *t, char *text, char *err, size_t errlen)
     }
     char *o = strpbrk(text, "!<>=");
     if (!o) {
-        snprintf(err, errlen, "'%s' is not a condition such as dropout=0, batch_size<16 or variant none", text);
+        snprintf(err, errlen, "'%s' is not a condition such as dropout=0, batch_size<16 or variant NAME", text);
         return -1;
     }
     static const struct { const char *s; decl_op op; } ops[] = {
@@ -110,7 +110,7 @@ int decl_sel_parse(decl_sel *s, const char *text, int line, char *err, size_t er
         }
         s->nalt++;
     }
-    if (!s->nalt) { snprintf(err, errlen, "empty selector; write e.g. dropout=0, variant none or all"); return -1; }
+    if (!s->nalt) { snprintf(err, errlen, "empty selector; write e.g. dropout=0, variant NAME or all"); return -1; }
     return 0;
 }
 

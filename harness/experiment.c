@@ -162,7 +162,7 @@ static int exp_enter_section(exp_parse *p, const char *section) {
     return 1;
 }
 
-/* inih calls the handler only for keys, so a section with no keys (an empty [variant none], meaning "the base
+/* inih calls the handler only for keys, so a section with no keys (an empty [variant NAME], meaning "the base
    as it is") would vanish: the reader enters sections itself as it reads their header lines. */
 static char *exp_reader(char *str, int num, void *stream) {
     exp_parse *p = stream;

@@ -57,5 +57,24 @@ sed 's/^compare = dropout>0$/compare = dropout>0 \& batch_size>64/; s/^batch_siz
 $SWEEP report --no-plots -o "$T/badrep" "$D" > /dev/null 2> "$T/rep.err"; rc=$?
 check "report: a selector matching no run is exit 2 with file:line" '[ $rc = 2 ] && grep -q "experiment.ini:[0-9]*: compare = dropout>0 & batch_size>64 matches no configuration in the runs" "$T/rep.err" && [ ! -e "$T/badrep/report.md" ]'
 
+# the tutorial is data: no experiment name, no variant name as a string literal, no claim or quote of
+# experiments/ in the C code (names that are also setting names or values, such as a variant called l2 or
+# none, are the schema's: settings.c may hold them)
+settings=$($SWEEP run --help | sed -n 's/^  \([a-z_][a-z_0-9]*\) .*/\1/p')
+src=$(ls harness/*.c harness/*.h | grep -v '^harness/settings\.c$')
+leaks=""
+for f in experiments/*.ini; do
+    for n in $(sed -n 's/^name *= *\([^ ;]*\).*/\1/p' "$f"); do
+        echo "$settings" | grep -qx "$n" && continue
+        grep -qw -- "$n" $src && leaks="$leaks $n"
+    done
+    for n in $(sed -n 's/^\[variant \([^]]*\)\]/\1/p' "$f"); do
+        grep -qF -- "\"$n\"" $src && leaks="$leaks \"$n\""
+    done
+    sed -n 's/^\[claim \(.*\)\]$/\1/p; s/^quote *= *\(.\{30\}\).*/\1/p' "$f" > "$T/claims.txt"
+    while IFS= read -r q; do grep -qF -- "$q" $src && leaks="$leaks [$q]"; done < "$T/claims.txt"
+done
+check "no tutorial name or quote in harness/ (found:$leaks)" '[ -z "$leaks" ]'
+
 echo "claims.sh: $passes passed, $fails failed"
 [ $fails = 0 ]
