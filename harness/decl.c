@@ -144,13 +144,18 @@ static int claim_key(decl_claim *c, const char *key, const char *value, int cont
         return append(&c->quote, value) ? fail(err, errlen, "out of memory%s", "") : 0;
     }
     if (!strcmp(key, "metric")) return metric_name(c->metric, key, value, err, errlen);
+    if ((!strcmp(key, "compare") && c->compare.text[0]) || (!strcmp(key, "control") && c->has_control) ||
+        (!strcmp(key, "against") && c->has_against))
+        return fail(err, errlen, "'%s' is set twice", key);
     if (!strcmp(key, "compare")) return decl_sel_parse(&c->compare, value, line, err, errlen);
     if (!strcmp(key, "control")) { c->has_control = 1; return decl_sel_parse(&c->control, value, line, err, errlen); }
     if (!strcmp(key, "against")) {
         c->has_against = 1;
         if (!strncmp(value, "metric ", 7)) {
+            char m[64];
+            snprintf(m, sizeof m, "%s", value + 7);
             c->vs = DECL_VS_METRIC;
-            return metric_name(c->vs_metric, key, value + 7, err, errlen);
+            return metric_name(c->vs_metric, key, trim(m), err, errlen);
         }
         if (!strncmp(value, "value ", 6)) {
             c->vs = DECL_VS_VALUE;

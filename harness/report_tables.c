@@ -69,6 +69,28 @@ static const rpt_group *reference(const rpt_exp *e, const decl_configs *c)
     return ref;
 }
 
+static void table_header(rpt_ctx *x, const rpt_exp *e, const decl_table *t, const rpt_group *ref)
+{
+    int nm = t->nmetrics;
+    doc_rowbuf row;
+    doc_rb_clear(&row);
+    for (int k = 0; k < t->ncols; k++) doc_rb_add(&row, "%s", t->cols[k]);
+    doc_rb_add(&row, "Configurations");
+    doc_rb_add(&row, "n");
+    for (int m = 0; m < nm && row.ncols < RPT_MAXCOLS - 1; m++) {
+        rpt_metric mm = (rpt_metric)rpt_metric_find(t->metrics[m]);
+        const char *u = rpt_metric_unit(mm);
+        if (t->delta[m]) {
+            doc_rb_add(&row, "Δ %s vs %s (%s)", t->metrics[m], ref ? e->spec->decl->reference.text : "reference",
+                       mm == M_GAP || *u == '%' ? "pp" : u);
+            doc_rb_add(&row, "p-value");
+        } else {
+            doc_rb_add(&row, "%s%s%s%s", t->metrics[m], *u ? " (" : "", u, *u ? ")" : "");
+        }
+    }
+    doc_table(&x->d, &row);
+}
+
 static void declared_table(rpt_ctx *x, rpt_exp *e, const decl_table *t)
 {
     decl_configs c;
@@ -96,22 +118,7 @@ static void declared_table(rpt_ctx *x, rpt_exp *e, const decl_table *t)
              best ? "The best configuration by mean validation accuracy is marked (includes best)" : "",
              best ? "; it is chosen on validation, never on test." : "", "", ref ? e->spec->decl->reference.text : "(none)");
     doc_rowbuf row;
-    doc_rb_clear(&row);
-    for (int k = 0; k < t->ncols; k++) doc_rb_add(&row, "%s", t->cols[k]);
-    doc_rb_add(&row, "Configurations");
-    doc_rb_add(&row, "n");
-    for (int m = 0; m < nm && row.ncols < RPT_MAXCOLS - 1; m++) {
-        rpt_metric mm = (rpt_metric)rpt_metric_find(t->metrics[m]);
-        const char *u = rpt_metric_unit(mm);
-        if (t->delta[m]) {
-            doc_rb_add(&row, "Δ %s vs %s (%s)", t->metrics[m], ref ? e->spec->decl->reference.text : "reference",
-                       mm == M_GAP || *u == '%' ? "pp" : u);
-            doc_rb_add(&row, "p-value");
-        } else {
-            doc_rb_add(&row, "%s%s%s%s", t->metrics[m], *u ? " (" : "", u, *u ? ")" : "");
-        }
-    }
-    doc_table(&x->d, &row);
+    table_header(x, e, t, ref);
     for (int r = 0; r < nr; r++) {
         char cfgs[512], b1[96], b2[96];
         int k = 0;

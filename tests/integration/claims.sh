@@ -37,6 +37,11 @@ check "--set recorded as [set]" 'grep -q "^\[set\]" "$D/experiment.ini" && grep 
 $SWEEP run --dry-run --out "$T/out" "$D/experiment.ini" > "$T/dry.txt"
 check "the stored file reproduces the grid" 'grep -q "my_rates: 8 runs, 8 done, 0 to train" "$T/dry.txt"'
 
+# a file without a name: the stored declaration keeps the name the file's base name gave
+grep -v '^name = ' $EXP > "$T/nameless.ini"
+$SWEEP run -q --out "$T/out" --set seeds=1 --set epochs=1 "$T/nameless.ini"
+check "a nameless file is stored with its name" 'grep -q "^name = nameless$" "$T/out/nameless/experiment.ini" && ./sweep run --dry-run --out "$T/out" "$T/out/nameless/experiment.ini" | grep -q "nameless: 4 runs, 4 done"'
+
 # bad declarations: one line with file:line, exit 2, nothing stored touched
 sum_before=$(cat "$D/runs.csv" "$D/experiment.ini" | cksum)
 bad() {   # $1 name, $2 sed expression applied to the user sweep, $3 expected message (grep -E)
