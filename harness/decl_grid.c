@@ -18,6 +18,34 @@ static const char *grid_cell(const void *ctx, int cfg, int col)
     return g->cells[cfg * g->ncols + col];
 }
 
+typedef struct { char key[17]; int run; } grid_key;
+
+static int key_cmp(const void *a, const void *b)
+{
+    const grid_key *x = a, *y = b;
+    int r = strcmp(x->key, y->key);
+    return r ? r : x->run - y->run;
+}
+
+/* Indices of one run per configuration (the runs that differ only in seed are one), in grid order. */
+static int grid_configs(const experiment *e, int *first)
+{
+    grid_key *k = malloc((size_t)(e->n_runs + 1) * sizeof *k);
+    if (!k) return -1;
+    for (int i = 0; i < e->n_runs; i++) {
+        run_config c = e->runs[i].cfg;
+        c.train.seed = 0;
+        settings_run_id(&c, e->runs[i].variant, k[i].key);
+        k[i].run = i;
+    }
+    qsort(k, (size_t)e->n_runs, sizeof *k, key_cmp);
+    int n = 0;
+    for (int i = 0; i < e->n_runs; i++)
+        if (i == 0 || strcmp(k[i].key, k[i - 1].key)) first[n++] = k[i].run;
+    free(k);
+    return n;
+}
+
 int decl_check_grid(const experiment *e, char *err, size_t errlen)
 {
     if (!e->decl || e->n_runs == 0) return 0;
@@ -26,18 +54,17 @@ int decl_check_grid(const experiment *e, char *err, size_t errlen)
     cols[ncols++] = "variant";
     for (int i = 0; i < settings_count && ncols < 64; i++)
         if (i != settings_seed_index()) cols[ncols++] = settings_table[i].name;
-    /* seeds are the outermost loop of the expansion: the runs of the first seed are the configurations */
-    int n = 0;
-    while (n < e->n_runs && e->runs[n].cfg.train.seed == e->runs[0].cfg.train.seed) n++;
-    grid_cells g = { n, ncols, calloc((size_t)n * ncols, sizeof(char *)) };
+    int *first = malloc((size_t)e->n_runs * sizeof *first), n = first ? grid_configs(e, first) : -1;
+    grid_cells g = { n, ncols, n > 0 ? calloc((size_t)n * ncols, sizeof(char *)) : NULL };
     int rc = -1;
-    if (!g.cells) { snprintf(err, errlen, "%s: out of memory", e->path); return -1; }
+    if (!g.cells) { snprintf(err, errlen, "%s: out of memory", e->path); free(first); return -1; }
     for (int r = 0; r < n; r++) {
         char buf[600];
-        g.cells[r * ncols] = strdup(e->runs[r].variant);
+        const exp_run *run = &e->runs[first[r]];
+        g.cells[r * ncols] = strdup(run->variant);
         for (int i = 0, k = 1; i < settings_count; i++) {
             if (i == settings_seed_index()) continue;
-            settings_format(i, &e->runs[r].cfg, buf, sizeof buf);
+            settings_format(i, &run->cfg, buf, sizeof buf);
             g.cells[r * ncols + k++] = strdup(buf);
         }
         for (int k = 0; k < ncols; k++)
@@ -48,6 +75,7 @@ int decl_check_grid(const experiment *e, char *err, size_t errlen)
 done:
     for (int i = 0; i < n * ncols; i++) free(g.cells[i]);
     free(g.cells);
+    free(first);
     return rc;
 }
 

@@ -186,51 +186,121 @@ static int mentions(const decl_sel *s, const char *col)
     return 0;
 }
 
+/* A cell in canonical form, so that equal cells (numerically, for numbers and width lists) are equal strings. */
+static void canon(const char *cell, char *out, size_t n)
+{
+    double v[16];
+    int k = numbers(cell, v, 16);
+    size_t len = 0;
+    out[0] = 0;
+    if (!k) { snprintf(out, n, "%s", cell); return; }
+    for (int i = 0; i < k && len < n; i++) len += (size_t)snprintf(out + len, n - len, "%s%.12g", i ? "," : "", v[i]);
+}
+
+/* Per configuration, the canonical cells of the columns in use joined by '\x1f' (malloc'd strings). */
+static char **keys(const decl_configs *c, const int *use)
+{
+    char **k = calloc((size_t)c->n + 1, sizeof *k);
+    if (!k) return NULL;
+    for (int i = 0; i < c->n; i++) {
+        char buf[4096], one[600];
+        size_t len = 0;
+        buf[0] = 0;
+        for (int col = 0; col < c->ncols; col++) {
+            if (!use[col]) continue;
+            canon(c->cell(c->ctx, i, col), one, sizeof one);
+            len += (size_t)snprintf(buf + len, len < sizeof buf ? sizeof buf - len : 0, "%s\x1f", one);
+        }
+        if (!(k[i] = strdup(buf))) { for (int j = 0; j < i; j++) free(k[j]); free(k); return NULL; }
+    }
+    return k;
+}
+
+static void free_keys(char **k, int n)
+{
+    for (int i = 0; k && i < n; i++) free(k[i]);
+    free(k);
+}
+
+typedef struct { const char *a, *b; } key_pair;
+static int pair_cmp(const void *x, const void *y)
+{
+    const key_pair *p = x, *q = y;
+    int r = strcmp(p->a, q->a);
+    return r ? r : strcmp(p->b, q->b);
+}
+
 /* Columns a compared configuration must share with its partner: those that vary and are not fixed by the
    columns the against selector names (a variant fixes the settings it sets), plus for_every. */
-static void pairing_cols(const decl_claim *cl, const decl_sel *against, const decl_configs *c, int *use)
+static int pairing_cols(const decl_claim *cl, const decl_sel *against, const decl_configs *c, int *use)
 {
+    int *named = calloc((size_t)c->ncols + 1, sizeof *named), *one = calloc((size_t)c->ncols + 1, sizeof *one);
+    key_pair *kp = calloc((size_t)c->n + 1, sizeof *kp);
+    char **mk = NULL;
+    if (!named || !one || !kp) goto fail;
+    for (int col = 0; col < c->ncols; col++) named[col] = mentions(against, c->cols[col]);
+    if (!(mk = keys(c, named))) goto fail;
     for (int col = 0; col < c->ncols; col++) {
         use[col] = 0;
-        if (mentions(against, c->cols[col])) continue;
-        for (int i = 0; i < c->n && !use[col]; i++)
-            for (int j = i + 1; j < c->n && !use[col]; j++) {
-                int same = 1;
-                for (int m = 0; m < c->ncols && same; m++)
-                    if (mentions(against, c->cols[m])) same = cell_eq(c->cell(c->ctx, i, m), c->cell(c->ctx, j, m));
-                use[col] = same && !cell_eq(c->cell(c->ctx, i, col), c->cell(c->ctx, j, col));
-            }
+        if (!named[col]) {
+            memset(one, 0, (size_t)c->ncols * sizeof *one);
+            one[col] = 1;
+            char **ck = keys(c, one);
+            if (!ck) goto fail;
+            for (int i = 0; i < c->n; i++) kp[i] = (key_pair){ mk[i], ck[i] };
+            qsort(kp, (size_t)c->n, sizeof *kp, pair_cmp);
+            for (int i = 1; i < c->n && !use[col]; i++)   /* same named values, another value of col */
+                use[col] = !strcmp(kp[i].a, kp[i - 1].a) && strcmp(kp[i].b, kp[i - 1].b);
+            free_keys(ck, c->n);
+        }
         if (cl->for_every[0] && !strcmp(c->cols[col], cl->for_every)) use[col] = 1;
     }
+    free_keys(mk, c->n);
+    free(named); free(one); free(kp);
+    return 0;
+fail:
+    free_keys(mk, c->n);
+    free(named); free(one); free(kp);
+    return -1;
 }
 
 int decl_pairs(const decl_claim *cl, const decl_sel *against, const decl_configs *c, int **pairs, int *n,
                int *ncontrol)
 {
-    int *use = calloc((size_t)c->ncols + 1, sizeof *use);
-    *pairs = malloc((size_t)(2 * c->n * c->n + 2) * sizeof **pairs);
-    if (!use || !*pairs) { free(use); free(*pairs); *pairs = NULL; return -1; }
-    pairing_cols(cl, against, c, use);
+    int *use = calloc((size_t)c->ncols + 1, sizeof *use), *is_against = calloc((size_t)c->n + 1, sizeof(int));
+    char **fk = NULL;
+    *pairs = NULL;
     *n = *ncontrol = 0;
+    if (!use || !is_against || pairing_cols(cl, against, c, use) || !(fk = keys(c, use))) goto fail;
+    int cap = 64;
+    if (!(*pairs = malloc((size_t)cap * 2 * sizeof **pairs))) goto fail;
+    for (int r = 0; r < c->n; r++) is_against[r] = decl_sel_match(against, c, r);
     for (int side = 0; side < 2; side++) {
         const decl_sel *sel = side ? &cl->control : &cl->compare;
         if (side && !cl->has_control) break;
         for (int g = 0; g < c->n; g++) {
             if (!decl_sel_match(sel, c, g)) continue;
             for (int r = 0; r < c->n; r++) {
-                if (!decl_sel_match(against, c, r)) continue;
-                int ok = 1;
-                for (int col = 0; col < c->ncols && ok; col++)
-                    if (use[col]) ok = cell_eq(c->cell(c->ctx, g, col), c->cell(c->ctx, r, col));
-                if (!ok) continue;
+                if (!is_against[r] || strcmp(fk[g], fk[r])) continue;
+                if (*n + *ncontrol == cap) {
+                    int *p = realloc(*pairs, (size_t)(cap *= 2) * 2 * sizeof **pairs);
+                    if (!p) goto fail;
+                    *pairs = p;
+                }
                 (*pairs)[2 * (*n + *ncontrol)] = g;
                 (*pairs)[2 * (*n + *ncontrol) + 1] = r;
                 if (side) ++*ncontrol; else ++*n;
             }
         }
     }
-    free(use);
+    free_keys(fk, c->n);
+    free(use); free(is_against);
     return 0;
+fail:
+    free_keys(fk, c->n);
+    free(use); free(is_against); free(*pairs);
+    *pairs = NULL;
+    return -1;
 }
 
 static int matches_any(const decl_sel *s, const decl_configs *c)
