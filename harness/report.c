@@ -144,6 +144,7 @@ static void exp_free(rpt_exp *e)
 {
     if (e->spec) experiment_free(e->spec);
     free(e->spec);
+    free(e->description);
     for (int i = 0; i < e->ngroups; i++) { free(e->groups[i].rows); free(e->groups[i].seeds); }
     free(e->groups);
     table_free(&e->runs);
@@ -153,6 +154,7 @@ static void exp_free(rpt_exp *e)
 static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
+    e->ref_group = -1;
     snprintf(e->dir, sizeof e->dir, "%s", dir);
     size_t len = strlen(e->dir);
     while (len > 1 && e->dir[len - 1] == '/') e->dir[--len] = 0;

@@ -54,8 +54,16 @@ typedef struct {
 } rpt_group;
 
 typedef struct {
-    char name[128];     /* the experiment: basename of its directory */
+    char name[128];     /* the experiment: its declared name, else the basename of its directory */
     char dir[4096];
+    /* Hooks for the stored declaration (DIR/experiment.ini, filled by the declaration loader when present):
+       title[0] == 0: the report uses name; description NULL: no introduction paragraph;
+       ref_group -1: the default reference (rpt_default_reference); expected_runs 0: per configuration,
+       the most seeds any configuration has. */
+    char title[256];
+    char *description;  /* malloc'd, freed with the experiment */
+    int ref_group;      /* index into groups of the declared reference, or -1 */
+    int expected_runs;  /* declared runs per configuration, or 0 */
     table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
     int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
     int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */

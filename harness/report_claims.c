@@ -34,9 +34,21 @@ int rpt_load_declaration(rpt_exp *e, char *err, size_t errlen)
     if (!e->spec) { snprintf(err, errlen, "out of memory"); return -1; }
     if (experiment_load(e->spec, path, NULL, 0, err, errlen) != 0) { free(e->spec); e->spec = NULL; return -1; }
     snprintf(e->name, sizeof e->name, "%s", e->spec->name);   /* the declared name, whatever the directory */
+    if (e->spec->description[0] && !(e->description = strdup(e->spec->description))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     decl_configs c;
     rpt_configs(e, &c);
-    return decl_check(e->spec->decl, &c, "in the runs", err, errlen);
+    if (decl_check(e->spec->decl, &c, "in the runs", err, errlen)) return -1;
+    const exp_decl *d = e->spec->decl;
+    for (int i = 0; d->has_reference && i < e->ngroups; i++)   /* the reference, when it is one configuration */
+        if (decl_sel_match(&d->reference, &c, i)) e->ref_group = e->ref_group == -1 ? i : -2;
+    if (e->ref_group < 0) e->ref_group = -1;
+    int nconfigs = 0;   /* the grid's runs per configuration: its seeds */
+    for (int i = 0; i < e->spec->n_runs; i++) nconfigs += e->spec->runs[i].cfg.train.seed == e->spec->runs[0].cfg.train.seed;
+    e->expected_runs = nconfigs ? e->spec->n_runs / nconfigs : 0;
+    return 0;
 }
 
 const rpt_group *rpt_best_on_validation(const rpt_exp *e)

@@ -179,7 +179,7 @@ void rpt_generic_table(rpt_ctx *x, const rpt_exp *e)
 int rpt_section_generic(rpt_ctx *x, rpt_exp *e)
 {
     doc_heading(&x->d, 2, "Experiment %s", e->name);
-    if (e->spec && e->spec->description[0]) doc_text(&x->d, "%s", e->spec->description);
+    if (e->description) doc_text(&x->d, "%s", e->description);
     doc_text(&x->d, "%d configuration(s), %d run(s). Mean ± 95%% CI half-width over seeds.", e->ngroups,
              e->runs.nrows);
     rpt_generic_table(x, e);
