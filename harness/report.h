@@ -64,6 +64,7 @@ typedef struct {
     char *description;  /* malloc'd, freed with the experiment */
     int ref_group;      /* index into groups of the declared reference, or -1 */
     int expected_runs;  /* declared runs per configuration, or 0 */
+    int partial;        /* some of the stored grid's runs are in, not all: declared selectors may match none yet */
     table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
     int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
     int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */
@@ -169,8 +170,9 @@ int rpt_section_generic(rpt_ctx *x, rpt_exp *e);
    nothing when it declares none. */
 int rpt_section_declared(rpt_ctx *x, rpt_exp *e);
 void rpt_declared_tables(rpt_ctx *x, rpt_exp *e);
-/* Load DIR/experiment.ini into e->spec when there is one and check its declarations against the runs.
-   Returns 0, or -1 with "file:line: ..." in err (a bad declaration: sweep report exits 2). */
+/* Load DIR/experiment.ini into e->spec when there is one and check its declarations against the runs (unless
+   the sweep is under way: some of its grid's runs in, not all). Returns 0, or -1 with "file:line: ..." in err
+   (a bad declaration: sweep report exits 2). */
 int rpt_load_declaration(rpt_exp *e, char *err, size_t errlen);
 /* The configurations of e for selectors (decl.h). */
 void rpt_configs(const rpt_exp *e, decl_configs *c);

@@ -23,6 +23,24 @@ void rpt_configs(const rpt_exp *e, decl_configs *c)
     c->ctx = e;
 }
 
+static int id_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* How many runs of the stored grid are in runs.csv (-1: out of memory). */
+static int grid_runs_in(const rpt_exp *e)
+{
+    int col = table_col(&e->runs, "run_id"), n = 0;
+    const char **ids = malloc((size_t)(e->runs.nrows + 1) * sizeof *ids);
+    if (!ids) return -1;
+    for (int r = 0; r < e->runs.nrows; r++) ids[r] = table_cell(&e->runs, r, col);
+    qsort(ids, (size_t)e->runs.nrows, sizeof *ids, id_cmp);
+    for (int i = 0; i < e->spec->n_runs; i++) {
+        const char *key = e->spec->runs[i].run_id;
+        n += bsearch(&key, ids, (size_t)e->runs.nrows, sizeof *ids, id_cmp) != NULL;
+    }
+    free(ids);
+    return n;
+}
+
 int rpt_load_declaration(rpt_exp *e, char *err, size_t errlen)
 {
     char path[4352];
@@ -40,7 +58,10 @@ int rpt_load_declaration(rpt_exp *e, char *err, size_t errlen)
     }
     decl_configs c;
     rpt_configs(e, &c);
-    if (decl_check(e->spec->decl, &c, "in the runs", err, errlen)) return -1;
+    int in = grid_runs_in(e);
+    if (in < 0) { snprintf(err, errlen, "out of memory"); return -1; }
+    e->partial = in > 0 && in < e->spec->n_runs;   /* a sweep under way: declared configurations may not have run */
+    if (!e->partial && decl_check(e->spec->decl, &c, "in the runs", err, errlen)) return -1;
     const exp_decl *d = e->spec->decl;
     for (int i = 0; d->has_reference && i < e->ngroups; i++)   /* the reference, when it is one configuration */
         if (decl_sel_match(&d->reference, &c, i)) e->ref_group = e->ref_group == -1 ? i : -2;
@@ -197,7 +218,8 @@ static void claim_section(rpt_ctx *x, rpt_exp *e, const decl_claim *cl)
     if (cl->has_control && len > 0 && (size_t)len < sizeof nums)
         snprintf(nums + len, sizeof nums - (size_t)len, "; control: %d of %d not %s", t.control_free, t.ncontrol,
                  cl->dir == DECL_EQUAL ? "within the margin" : "significant in the predicted direction");
-    strncat(nums, n ? " (table above)." : " (no configuration to compare).", sizeof nums - strlen(nums) - 1);
+    strncat(nums, n ? " (table above)." : e->partial ? " (the configurations it compares have not run yet)."
+                  : " (no configuration to compare).", sizeof nums - strlen(nums) - 1);
     rpt_verdict_line(x, e, cl->name, v, rule, nums);
     free(k);
 }

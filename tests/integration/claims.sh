@@ -58,8 +58,12 @@ bad "selector matching nothing" 's/^compare = dropout>0/compare = dropout>0.7/' 
 bad "a configuration against itself" 's/^compare = dropout>0/compare = dropout>=0/' "\[claim dropout costs accuracy at every batch size\] compares a configuration with itself"
 check "nothing stored was touched" '[ "$(cat "$D/runs.csv" "$D/experiment.ini" | cksum)" = "$sum_before" ]'
 
-# at report time, a declaration that matches none of the runs
+# at report time: a sweep under way (some of the stored grid's runs in) reports a claim whose configurations
+# have not run as untested; a declaration that fits none of the runs is refused with file:line, exit 2
 sed 's/^compare = dropout>0$/compare = dropout>0 \& batch_size>64/; s/^batch_size = 16, 64/batch_size = 16, 64, 256/' $EXP > "$D/experiment.ini"
+$SWEEP report --no-plots -o "$T/partial" "$D" > /dev/null 2> "$T/rep.err"; rc=$?
+check "report of a sweep under way: the claim is not tested yet" '[ $rc = 0 ] && grep -q "have not run yet" "$T/partial/report.md"'
+sed 's/^compare = dropout>0$/compare = dropout>0 \& batch_size>64/; s/^batch_size = 16, 64/batch_size = 16, 64, 256/; s/^epochs = 3/epochs = 4/' $EXP > "$D/experiment.ini"
 $SWEEP report --no-plots -o "$T/badrep" "$D" > /dev/null 2> "$T/rep.err"; rc=$?
 check "report: a selector matching no run is exit 2 with file:line" '[ $rc = 2 ] && grep -q "experiment.ini:[0-9]*: compare = dropout>0 & batch_size>64 matches no configuration in the runs" "$T/rep.err" && [ ! -e "$T/badrep/report.md" ]'
 
