@@ -205,9 +205,11 @@ static int split_cells(const char *text, char **cells, int max)
     for (;;) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (n == max) return -1;
-        char *s = malloc(len + 1);
-        if (!s) return -1;
+        char *s = n == max ? NULL : malloc(len + 1);
+        if (!s) {
+            while (n > 0) free(cells[--n]);
+            return -1;
+        }
         memcpy(s, p, len);
         s[len] = 0;
         char *t = trim(s);
