@@ -21,8 +21,9 @@ static const char usage[] =
     "  --no-plots    tables only, no gnuplot\n"
     "  Environment: SWEEP_PLOTS (gnuplot templates; default plots/ beside the executable, else ./plots),\n"
     "  SWEEP_GNUPLOT (gnuplot binary; default gnuplot).\n"
-    "  Exit status: 0 on success; 1 on an error; 2 on a bad declaration in an experiment.ini. When gnuplot is missing or a plot fails, report.md and\n"
-    "  report.html are still written (without those images) and the exit status is 1.\n";
+    "  Exit status: 0 on success; 1 on an error; 2 on a bad declaration in an experiment.ini. When gnuplot\n"
+    "  is missing or a plot fails, report.md and report.html are still written (without those images) and\n"
+    "  the exit status is 1.\n";
 
 static int file_exists(const char *dir, const char *name)
 {
