@@ -113,10 +113,16 @@ static void declared_table(rpt_ctx *x, rpt_exp *e, const decl_table *t)
     for (int m = 0; m < nm; m++) rpt_holm(&cmp[m * nr], nr);
     doc_heading(&x->d, 3, "%s", t->name);
     if (t->text) doc_text(&x->d, "%s", t->text);
-    doc_text(&x->d, "Numbers pool the runs of the configurations each row selects (mean ± 95%% CI half-width). %s%s%s "
-             "Differences (Δ) are against the reference %s with their 95%% CI; p-values Holm-corrected per column.",
-             best ? "The best configuration by mean validation accuracy is marked (includes best)" : "",
-             best ? "; it is chosen on validation, never on test." : "", "", ref ? e->spec->decl->reference.text : "(none)");
+    int ndelta = 0;
+    for (int m = 0; m < nm; m++) ndelta += t->delta[m];
+    char deltas[640] = "";
+    if (ndelta)
+        snprintf(deltas, sizeof deltas, " Differences (Δ) are against the reference %s with their 95%% CI (paired "
+                 "by seed when the seeds match, else Welch); p-values Holm-corrected per column.",
+                 ref ? e->spec->decl->reference.text : "(none declared, or not one configuration: no differences)");
+    doc_text(&x->d, "Numbers pool the runs of the configurations each row selects (mean ± 95%% CI half-width).%s%s",
+             best ? " The configuration with the best mean validation accuracy is marked (includes best): it is "
+                    "chosen on validation, never on test." : "", deltas);
     doc_rowbuf row;
     table_header(x, e, t, ref);
     for (int r = 0; r < nr; r++) {
