@@ -202,3 +202,90 @@ Test(claims, selector_matching_no_run_at_report_time)
     snprintf(path, sizeof path, "%s/report.md", out);
     cr_assert_neq(stat(path, &st), 0, "nothing written");
 }
+
+/* ---- the one rule per claim kind, on given readings ---- */
+#include "report.h"
+
+static rpt_verdict verdict_of(decl_quant q, int has_control, const int *outcomes, const int *control, int n)
+{
+    decl_claim cl;
+    memset(&cl, 0, sizeof cl);
+    cl.quant = q;
+    cl.has_control = has_control;
+    rpt_claim_cmp k[8];
+    memset(k, 0, sizeof k);
+    for (int i = 0; i < n; i++) { k[i].outcome = outcomes[i]; k[i].control = control ? control[i] : 0; }
+    rpt_claim_tally t;
+    return rpt_claim_verdict(&cl, k, n, &t);
+}
+
+Test(claims, quantifiers)
+{
+    const int all_with[] = { 1, 1, 1 }, one_against[] = { 1, 1, -1 }, two_of_three[] = { 1, 1, 0 },
+              one_of_three[] = { 1, 0, 0 }, all_against[] = { -1, -1, -1 }, untested[] = { RPT_UNTESTED, RPT_UNTESTED };
+    cr_assert_eq(verdict_of(DECL_ALL, 0, all_with, NULL, 3), V_SUPPORTED);
+    cr_assert_eq(verdict_of(DECL_ALL, 0, one_against, NULL, 3), V_CONTRADICTED);
+    cr_assert_eq(verdict_of(DECL_ALL, 0, two_of_three, NULL, 3), V_INCONCLUSIVE);
+    cr_assert_eq(verdict_of(DECL_MAJORITY, 0, two_of_three, NULL, 3), V_SUPPORTED);
+    cr_assert_eq(verdict_of(DECL_MAJORITY, 0, one_against, NULL, 3), V_SUPPORTED);
+    cr_assert_eq(verdict_of(DECL_MAJORITY, 0, one_of_three, NULL, 3), V_INCONCLUSIVE);
+    cr_assert_eq(verdict_of(DECL_ANY, 0, one_of_three, NULL, 3), V_SUPPORTED);
+    cr_assert_eq(verdict_of(DECL_ANY, 0, all_against, NULL, 3), V_CONTRADICTED);
+    cr_assert_eq(verdict_of(DECL_ANY, 0, one_against, NULL, 3), V_SUPPORTED);
+    cr_assert_eq(verdict_of(DECL_ALL, 0, untested, NULL, 2), V_INCONCLUSIVE, "nothing tested");
+}
+
+/* With a control, support needs the effect to be absent (not as predicted) in at least one control. */
+Test(claims, control_makes_the_effect_specific)
+{
+    const int everywhere[] = { 1, 1, 1, 1 }, specific[] = { 1, 1, 1, 0 }, ctl[] = { 0, 0, 1, 1 };
+    const int untested_ctl[] = { 1, 1, RPT_UNTESTED, RPT_UNTESTED };
+    cr_assert_eq(verdict_of(DECL_ALL, 1, everywhere, ctl, 4), V_INCONCLUSIVE);
+    cr_assert_eq(verdict_of(DECL_ALL, 1, specific, ctl, 4), V_SUPPORTED);
+    cr_assert_eq(verdict_of(DECL_ALL, 1, untested_ctl, ctl, 4), V_INCONCLUSIVE, "an untested control shows nothing");
+}
+
+/* Readings: Holm over the claim's comparisons for greater/less (against the threshold), the CI against
+   target ± margin for equal. */
+Test(claims, readings_by_kind)
+{
+    decl_claim cl;
+    memset(&cl, 0, sizeof cl);
+    rpt_claim_cmp k[3];
+    memset(k, 0, sizeof k);
+    /* two small p-values: both survive Holm; the sign decides */
+    k[0].c = (rpt_cmp){ .t = { .diff = -1.0, .ci_lo = -1.5, .ci_hi = -0.5, .df = 9, .p = 0.001 }, .ok = 1 };
+    k[1].c = (rpt_cmp){ .t = { .diff = +1.0, .ci_lo = 0.5, .ci_hi = 1.5, .df = 9, .p = 0.002 }, .ok = 1 };
+    k[2].c = (rpt_cmp){ .t = { .diff = -0.1, .ci_lo = -0.4, .ci_hi = 0.2, .df = 9, .p = 0.2 }, .ok = 1 };
+    cl.dir = DECL_LESS;
+    rpt_claim_read(&cl, k, 3);
+    cr_assert_eq(k[0].outcome, 1);
+    cr_assert_eq(k[1].outcome, -1);
+    cr_assert_eq(k[2].outcome, 0, "p 0.2: not significant");
+    cr_assert_float_eq(k[0].c.p_holm, 0.003, 1e-12, "Holm over the claim's 3 comparisons");
+    /* equal within 0.5 of 0: only the CI counts */
+    cl.dir = DECL_EQUAL;
+    cl.margin = 0.5;
+    rpt_claim_read(&cl, k, 3);
+    cr_assert_eq(k[0].outcome, 0, "[-1.5, -0.5] touches -0.5: not entirely outside, not within");
+    cr_assert_eq(k[1].outcome, -1);
+    cr_assert_eq(k[2].outcome, 1, "[-0.4, 0.2] is within +-0.5");
+    k[0].c.t.ci_hi = -0.6;
+    rpt_claim_read(&cl, k, 3);
+    cr_assert_eq(k[0].outcome, -1, "[-1.5, -0.6] is entirely outside");
+}
+
+/* A directional claim with a target tests the difference against it, not against 0. */
+Test(claims, threshold_moves_the_test)
+{
+    decl_claim cl;
+    memset(&cl, 0, sizeof cl);
+    cl.dir = DECL_GREATER;
+    cl.target = 1;
+    cl.margin = 0.5;
+    cr_assert_float_eq(rpt_claim_threshold(&cl), 1.5, 1e-12);
+    cl.dir = DECL_LESS;
+    cr_assert_float_eq(rpt_claim_threshold(&cl), 0.5, 1e-12);
+    cl.dir = DECL_EQUAL;
+    cr_assert_float_eq(rpt_claim_threshold(&cl), 1.0, 1e-12);
+}
