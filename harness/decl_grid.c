@@ -113,7 +113,8 @@ static char *stored_text(const experiment *e, char *const *overrides, int n_over
         if (!strncmp(s, "[sweep]", 7)) sweep = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line);
     }
     size_t k = 0;
-    if (!e->named && sweep) {
+    int valid = strspn(e->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == strlen(e->name);
+    if (!e->named && sweep && valid) {   /* (a base name the name key would refuse stays implicit) */
         k = (size_t)snprintf(out, len, "%.*s%sname = %s\n%s", (int)(sweep - src), src,
                              sweep > src && sweep[-1] != '\n' ? "\n" : "", e->name, sweep);
     } else {
