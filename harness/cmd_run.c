@@ -85,7 +85,9 @@ static void run_usage(FILE *f) {
     fprintf(f, "usage: sweep run [OPTIONS] EXPERIMENT.ini\n\n"
                "Trains every run of the experiment (seeds x variants x axes) in parallel and appends each finished\n"
                "run to OUT/<name>/runs.csv and curves.csv. Rerunning the same command resumes: runs already in\n"
-               "runs.csv are skipped. Ctrl-C stops, keeps every finished run and prints the command that resumes.\n\n"
+               "runs.csv are skipped. Ctrl-C stops, keeps every finished run and prints the command that resumes.\n"
+               "The experiment as run (the file, with --set as a [set] section) is stored as OUT/<name>/experiment.ini\n"
+               "for sweep report.\n\n"
                "options:\n"
                "  -j N              runs trained at once (default: all cores)\n"
                "  --set KEY=VALUE   override a setting of the file, in every variant (repeatable; lists make axes)\n"
@@ -106,7 +108,9 @@ static void run_usage(FILE *f) {
                "  -h, --help        this text\n\n"
                "experiment file: [sweep] name, description, seeds = 1-3, and settings; [variant NAME] sections\n"
                "override settings. A setting with several values is an axis (dropout = 0, 0.3, 0.5; hidden lists\n"
-               "use '/': hidden = 16,16 / 256,256; seeds = 1-5 repeats every run). Settings (keys of the file and of --set):\n");
+               "use '/': hidden = 16,16 / 256,256; seeds = 1-5 repeats every run). [sweep] reference = SELECTOR,\n"
+               "[claim NAME] and [table NAME] declare what the report tests and shows (README, Declarations).\n"
+               "Settings (keys of the file and of --set):\n");
     settings_print_help(f, 0);
 }
 
@@ -436,6 +440,10 @@ static int run_prepare(run_ctx *c, const run_options *o, const experiment *e, co
     if (open_rc) {
         fprintf(stderr, "sweep run: %s\n", err);
         return open_rc == -2 ? 2 : 1;        /* -2: a damaged results file: bad input, nothing was changed */
+    }
+    if (exp_store_declaration(e, dir, o->sets, o->n_sets, err, sizeof err)) {   /* DIR/experiment.ini */
+        fprintf(stderr, "sweep run: %s\n", err);
+        return 1;
     }
     return -1;
 }

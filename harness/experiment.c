@@ -3,9 +3,13 @@
    [sweep]                       name, description, seeds = 1-3 (or 1,4,7), and any setting as the base.
    [variant NAME]                any setting, overriding the base for that variant.
    A setting with several values is an axis: "dropout = 0, 0.2, 0.5". Lists of hidden-layer widths are
-   separated by '/': "hidden = 16,16 / 64,64 / 256,256". Runs = seeds x variants x axes. */
+   separated by '/': "hidden = 16,16 / 64,64 / 256,256". Runs = seeds x variants x axes.
+   [set]                         key = value pairs applied on top of every section, as --set (sweep run records
+                                 its --set arguments there in the stored DIR/experiment.ini).
+   [claim NAME], [table NAME] and [sweep] reference: declarations, parsed by decl.c. */
 #include "experiment.h"
 #include "idset.h"
+#include "decl.h"
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -42,9 +46,12 @@ typedef struct {
     exp_section base;
     exp_section variants[EXP_MAX_VARIANTS];
     int n_variants;
-    int current;            /* -1 base, else variant index; -2 outside any section */
+    int current;            /* -1 base, else variant index; -2 outside any section; -3 [set]; -4 a declaration */
     int seen_sweep;
     int check_paths;        /* experiment_load_to_run: a data path must exist, said at its line */
+    int cont;               /* the line being read is an indented continuation */
+    exp_section set;        /* the [set] section */
+    exp_decl *decl;
 } exp_parse;
 
 
@@ -174,13 +181,26 @@ static int exp_path_exists(exp_parse *p, const char *value) {
 
 /* Enter a section: [sweep] or [variant NAME] (created on first sight). 0 on error. */
 static int exp_enter_section(exp_parse *p, const char *section) {
+    p->decl->current = -1;
     if (!strcmp(section, "sweep")) {
         p->current = -1;
         p->seen_sweep = 1;
         return 1;
     }
+    if (!strcmp(section, "set")) {
+        p->current = -3;
+        return 1;
+    }
+    char msg[512];
+    int d = decl_enter(p->decl, section, p->line, msg, sizeof msg);
+    if (d < 0) return exp_fail(p, "%s%s", msg, "");
+    if (d > 0) {
+        p->current = -4;
+        return 1;
+    }
     if (strncmp(section, "variant ", 8) || !section[8])
-        return exp_fail(p, "unknown section [%s]; allowed: [sweep], [variant NAME]%s", section, "");
+        return exp_fail(p, "unknown section [%s]; allowed: [sweep], [variant NAME], [claim NAME], [table NAME], "
+                        "[set]%s", section, "");
     const char *vname = section + 8;
     while (*vname == ' ') vname++;
     for (int i = 0; i < p->n_variants; i++)
@@ -197,7 +217,7 @@ static int exp_enter_section(exp_parse *p, const char *section) {
     return 1;
 }
 
-/* inih calls the handler only for keys, so a section with no keys (an empty [variant none], meaning "the base
+/* inih calls the handler only for keys, so a section with no keys (an empty [variant NAME], meaning "the base
    as it is") would vanish: the reader enters sections itself as it reads their header lines. */
 static char *exp_reader(char *str, int num, void *stream) {
     exp_parse *p = stream;
@@ -213,6 +233,7 @@ static char *exp_reader(char *str, int num, void *stream) {
     }
     const char *s = str;
     while (isspace((unsigned char)*s)) s++;
+    p->cont = s != str && *s;
     const char *end = *s == '[' ? strchr(s, ']') : NULL;
     if (end && !p->failed) {
         char name[256];
@@ -235,9 +256,19 @@ static int exp_handler(void *user, const char *section, const char *name, const 
     (void)section;
     if (p->failed) return 0;
     if (p->current == -2) return exp_fail(p, "'%s' is outside any section; start the file with [sweep]%s", name, "");
+    char msg[1024];
+    if (p->current == -4) {
+        if (decl_key(p->decl, name, value, p->cont, p->line, msg, sizeof msg)) return exp_fail(p, "%s%s", msg, "");
+        return 1;
+    }
+    if (p->current == -1 && !strcmp(name, "reference")) {
+        if (decl_set_reference(p->decl, value, p->line, msg, sizeof msg)) return exp_fail(p, "reference: %s%s", msg, "");
+        return 1;
+    }
     if (p->current == -1 && !strcmp(name, "name")) {
         if (!exp_name_ok(value)) return exp_fail(p, "name '%s' %s", value, EXP_NAME_RULE);
         snprintf(p->e->name, sizeof p->e->name, "%s", value);
+        p->e->named = 1;
         return 1;
     }
     if (!strcmp(name, "description")) { /* indented continuation lines arrive as repeated keys: join them */
@@ -247,7 +278,6 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         }
         return 1;
     }
-    char msg[1024];
     int taken = search_decl_key(&p->e->search, name, value, p->line, msg, sizeof msg);
     if (taken && p->current != -1) return exp_fail(p, "'%s' belongs in [sweep], not in a variant%s", name, "");
     if (taken) return taken > 0 ? 1 : exp_fail(p, "%s%s", msg, "");
@@ -262,7 +292,11 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         return exp_fail(p, "%s%s", why, "");
     }
     if (p->check_paths && settings_table[setting].kind == SETTING_PATH && !exp_path_exists(p, value)) return 0;
-    exp_section *sec = p->current < 0 ? &p->base : &p->variants[p->current];
+    exp_section *sec = p->current == -3 ? &p->set : p->current < 0 ? &p->base : &p->variants[p->current];
+    if (p->current == -3) {   /* later [set] values win, as repeated --set arguments do */
+        free(sec->values[setting]);
+        sec->values[setting] = NULL;
+    }
     if (sec->values[setting]) return exp_fail(p, "'%s' is set twice in this section%s", name, "");
     if (!exp_check_value(p, setting, name, value)) return 0;
     sec->lines[setting] = p->line;
@@ -482,6 +516,11 @@ static int exp_load(experiment *e, const char *path, char *const *overrides, int
     p->check_paths = check_paths;
     p->e = e;
     p->current = -2;
+    p->decl = decl_new(path);
+    if (!p->decl) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto done;
+    }
     p->f = fopen(path, "r");
     if (!p->f) {
         snprintf(err, errlen, "%s: cannot open the experiment file: %s", path, strerror(errno));
@@ -501,6 +540,12 @@ static int exp_load(experiment *e, const char *path, char *const *overrides, int
         snprintf(err, errlen, "%s:1: no [sweep] section; an experiment file starts with [sweep]", path);
         goto done;
     }
+    if (decl_finish(p->decl, err, errlen)) goto done;
+    for (int i = 0; i < settings_count; i++)
+        if (p->set.values[i] && !(over.values[i] = strdup(p->set.values[i]))) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            goto done;
+        }
     for (int k = 0; k < n_overrides; k++) {
         const char *eq = strchr(overrides[k], '=');
         char key[128];
@@ -611,10 +656,15 @@ static int exp_load(experiment *e, const char *path, char *const *overrides, int
                      "early_stopping must be 0", path, e->search.line_search);
             goto done;
         }
+    e->decl = p->decl;
+    p->decl = NULL;
+    if (decl_check_grid(e, err, errlen)) goto done;
     rc = 0;
 done:
     for (int b = 0; samples && b < e->search.samples; b++) exp_section_free(&samples[b]);
     free(samples);
+    decl_free(p->decl);
+    exp_section_free(&p->set);
     exp_section_free(&p->base);
     for (int v = 0; v < p->n_variants; v++) exp_section_free(&p->variants[v]);
     exp_section_free(&over);
@@ -638,6 +688,8 @@ void experiment_free(experiment *e) {
         free(e->origins);
         e->origins = NULL;
     }
+    decl_free(e->decl);
+    e->decl = NULL;
     free(e->runs);
     e->runs = NULL;
     e->n_runs = 0;

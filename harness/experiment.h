@@ -26,6 +26,8 @@ typedef struct {
                               (random samples: seeds, variants, samples in order, axes) */
     exp_origins *origins;  /* where each setting's value came from (experiment_origin) */
     search_spec search;    /* search = ..., samples, distributions (grid when absent) */
+    int named;             /* the file sets name (else it is the file's base name) */
+    struct exp_decl *decl; /* reference, claims and tables (decl.h); never NULL after a successful load */
 } experiment;
 
 /* Read path and expand it, with overrides ("key=value", as --set) applied on top of every section.
@@ -41,5 +43,13 @@ void experiment_free(experiment *e);
 /* Where run r's value of setting i came from, for an error found after loading: "file:line",
    "--set key=value", or "file: (key at its default)". */
 void experiment_origin(const experiment *e, const exp_run *r, int setting, char *buf, size_t n);
+/* The declarations of e checked against its expanded grid (decl_grid.c): every selector matches a
+   configuration, no claim compares a configuration with itself. "file:line: ..." in err. */
+int decl_check_grid(const experiment *e, char *err, size_t errlen);
+/* Store the experiment as run in dir/experiment.ini (decl_grid.c): the file's text, its name when the file
+   does not set one, and the --set overrides as a [set] section, written atomically. When a stored one
+   already describes other runs, it is kept as experiment.ini.bak-DATE and a note goes to stderr. */
+int exp_store_declaration(const experiment *e, const char *dir, char *const *overrides, int n_overrides,
+                          char *err, size_t errlen);
 
 #endif

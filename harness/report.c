@@ -20,13 +20,16 @@ static const char usage[] =
     "  against each numeric column, a heat map for two, bars for categorical columns and variants,\n"
     "  learning curves, every configuration with the best one chosen on validation accuracy, and the\n"
     "  differences against a reference configuration paired by seed (Holm-corrected). Several\n"
-    "  experiments make one combined report; two with the same name are told apart by their path.\n"
+    "  experiments make one combined report, in the order given; two with the same name are told apart by\n"
+    "  their path. The experiment's declaration stored by sweep run (DIR/experiment.ini: name, description,\n"
+    "  reference, [table] and [claim] sections) gives the title, the reference, its tables and claim verdicts.\n"
     "  -o, --out OUTDIR  where the report goes (default: the DIR when there is one, else results/report)\n"
     "  --no-plots        tables only, no gnuplot\n"
     "  -h, --help        this text\n"
     "  Environment: SWEEP_PLOTS (gnuplot templates; default plots/ beside the executable, else ./plots),\n"
     "  SWEEP_GNUPLOT (gnuplot binary; default gnuplot).\n"
-    "  Exit status: 0 on success; 2 on a usage error or unusable results (one line says what and where);\n"
+    "  Exit status: 0 on success; 2 on a usage error, unusable results or a bad declaration (one line says\n"
+    "  what and where);\n"
     "  1 when the report could not be written, or gnuplot is missing or a plot failed (report.md and\n"
     "  report.html are then still written, without those images).\n";
 
@@ -131,6 +134,9 @@ static int exp_group(rpt_exp *e, char *err, size_t errlen)
 
 static void exp_free(rpt_exp *e)
 {
+    if (e->spec) experiment_free(e->spec);
+    free(e->spec);
+    free(e->description);
     for (int i = 0; i < e->ngroups; i++) { free(e->groups[i].rows); free(e->groups[i].seeds); }
     free(e->groups);
     free(e->description);
@@ -154,7 +160,10 @@ static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
     if (runset_open(&e->rs, e->dir, err, errlen) != 0) return -1;
     e->runs = *runset_runs(e->rs);
     e->curves = *runset_curves(e->rs);
-    return exp_group(e, err, errlen);
+    if (exp_group(e, err, errlen) != 0) return -1;
+    if (rpt_load_declaration(e, err, errlen) != 0) return -2;   /* a bad declaration */
+    snprintf(e->label, sizeof e->label, "%s", e->name);          /* the declared name, when there is one */
+    return 0;
 }
 
 /* A results directory: runs.csv, or shards/ (runset.h). */
@@ -260,7 +269,7 @@ void rpt_verdict_line(rpt_ctx *x, const rpt_exp *e, const char *claim, rpt_verdi
 static int exp_rank_cmp(const void *a, const void *b)
 {
     const rpt_exp *x = a, *y = b;
-    int r = rpt_section_rank(x) - rpt_section_rank(y);
+    int r = x->position - y->position;
     if (!r) r = strcmp(x->name, y->name);
     return r ? r : strcmp(x->dir, y->dir);
 }
@@ -350,12 +359,15 @@ int cmd_report(int argc, char **argv)
     rpt_exp *exps = calloc((size_t)ndirs, sizeof *exps);
     rpt_ctx *x = calloc(1, sizeof *x);
     if (!exps || !x) { fprintf(stderr, "sweep report: out of memory\n"); free(exps); free(x); rc = 1; goto out; }
-    for (int i = 0; i < ndirs; i++)
-        if (exp_load(&exps[i], dirs[i], err, sizeof err) != 0) {
+    for (int i = 0; i < ndirs; i++) {
+        int lrc = exp_load(&exps[i], dirs[i], err, sizeof err);
+        if (lrc != 0) {
             fprintf(stderr, "sweep report: %s\n", err);
             rc = 2;
             goto free_exps;
         }
+        exps[i].position = i;
+    }
     qsort(exps, (size_t)ndirs, sizeof *exps, exp_rank_cmp);
     exp_labels(exps, ndirs);
     if (mkdir_p(outdir) != 0) { fprintf(stderr, "sweep report: %s: cannot create directory\n", outdir); rc = 1; goto free_exps; }

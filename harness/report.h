@@ -6,6 +6,8 @@
 #define SWEEP_REPORT_H
 #include <stddef.h>
 #include <stdio.h>
+#include "decl.h"
+#include "experiment.h"
 #include "runset.h"
 #include "stats.h"
 #include "table.h"
@@ -63,7 +65,7 @@ typedef struct {
 } rpt_group;
 
 typedef struct {
-    char name[128];     /* the experiment: basename of its directory */
+    char name[128];     /* the experiment: its declared name, else the basename of its directory */
     char dir[4096];
     /* Hooks for the stored declaration (DIR/experiment.ini, filled by the declaration loader when present):
        title[0] == 0: the report uses name; description NULL: no introduction paragraph;
@@ -73,14 +75,19 @@ typedef struct {
     char *description;  /* malloc'd, freed with the experiment */
     int ref_group;      /* index into groups of the declared reference, or -1 */
     int expected_runs;  /* declared runs per configuration, or 0 */
+    int partial;        /* some of the stored grid's runs are in, not all: declared selectors may match none yet */
     char label[4096];   /* how headings tell this result set apart: name, or name (path) when names repeat */
     char prefix[160];   /* file names of its images: name, or name_2, ... when names repeat */
     runset *rs;         /* the runs, read and grouped once (runset.h); runs and curves below are its tables */
+    int position;       /* of its directory among those given to sweep report: the report's order */
     table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
     int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
     int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */
+    const char *cfg_names[RPT_MAXCOLS * 2]; /* names of the configuration columns, for selectors */
     rpt_group *groups;  /* (ngroups) sorted by the varying columns */
     int ngroups;
+    experiment *spec;   /* DIR/experiment.ini as stored by sweep run (name, description, grid, declarations
+                           in spec->decl), or NULL when the directory has none */
 } rpt_exp;
 
 /* Value of configuration column col of group g ("" when the column is absent). */
@@ -92,8 +99,14 @@ void rpt_label(const rpt_exp *e, const rpt_group *g, char *buf, size_t n);
 /* ---- metrics, summaries, comparisons, verdicts (report_stats.c) ---- */
 typedef enum {
     M_TEST_ACC, M_TRAIN_ACC, M_GAP, M_BEST_EPOCH, M_SEC_EPOCH, M_EPOCHS_RUN,
-    M_ACC_DROPOUT_ON, M_PRED_CHANGE, M_ACC_MC, M_COUNT
+    M_ACC_DROPOUT_ON, M_PRED_CHANGE, M_ACC_MC, M_TRAIN_LOSS, M_VAL_LOSS, M_VAL_ACC, M_TEST_LOSS, M_SECONDS,
+    M_COUNT
 } rpt_metric;
+/* The metric named as in runs.csv ("gap" for train_acc - test_acc), or -1. */
+int rpt_metric_find(const char *name);
+const char *rpt_metric_name(rpt_metric m);
+/* Unit of the metric's values in the report: "%" (accuracies, pred_change), "pp" (gap) or "". */
+const char *rpt_metric_unit(rpt_metric m);
 /* Values of metric m for the runs of g into out (g->n of them, NaN when missing). Accuracies, the gap
    and pred_change are in percent. Returns g->n. */
 int rpt_values(const rpt_exp *e, const rpt_group *g, rpt_metric m, double *out);
@@ -171,15 +184,38 @@ typedef struct {
     rpt_verdict_entry verdicts[RPT_MAXVERDICTS];   /* for the summary at the top */
 } rpt_ctx;
 typedef int (*rpt_section_fn)(rpt_ctx *x, rpt_exp *e);   /* -1: the data do not fit; use generic */
-int rpt_section_rate_table(rpt_ctx *x, rpt_exp *e);
-int rpt_section_combinations(rpt_ctx *x, rpt_exp *e);
-int rpt_section_batch_size(rpt_ctx *x, rpt_exp *e);
-int rpt_section_network_size(rpt_ctx *x, rpt_exp *e);
-int rpt_section_output_dropout(rpt_ctx *x, rpt_exp *e);
-int rpt_section_eval_mode(rpt_ctx *x, rpt_exp *e);
-int rpt_section_convergence(rpt_ctx *x, rpt_exp *e);
-int rpt_section_ensemble(rpt_ctx *x, rpt_exp *e);
 int rpt_section_generic(rpt_ctx *x, rpt_exp *e);
+/* The experiment's declared tables (report_tables.c); rpt_section_declared (report_claims.c) calls it. */
+void rpt_declared_tables(rpt_ctx *x, rpt_exp *e);
+/* Load DIR/experiment.ini into e->spec when there is one and check its declarations against the runs (unless
+   the sweep is under way: some of its grid's runs in, not all). Returns 0, or -1 with "file:line: ..." in err
+   (a bad declaration: sweep report exits 2). */
+int rpt_load_declaration(rpt_exp *e, char *err, size_t errlen);
+/* The configurations of e for selectors (decl.h). */
+void rpt_configs(const rpt_exp *e, decl_configs *c);
+/* The configuration with the best mean validation accuracy (selection never looks at test), or NULL. */
+const rpt_group *rpt_best_on_validation(const rpt_exp *e);
+
+/* ---- declared claims: comparisons, readings, verdicts (report_inference.c) ---- */
+#define RPT_UNTESTED (-2)
+typedef struct {
+    const rpt_group *g, *ref;   /* ref NULL: another metric of the same runs, or a constant */
+    int control;                /* a control comparison (the claim's `control` selector) */
+    rpt_cmp c;                  /* difference or ratio, its 95% CI, p of "equal to the threshold", Holm */
+    int outcome;                /* 1 as predicted, -1 against, 0 neither, RPT_UNTESTED */
+} rpt_claim_cmp;
+typedef struct { int n, tested, with, against, ncontrol, control_free; } rpt_claim_tally;
+/* The value a directional claim's difference is tested against: target, moved by the margin. */
+double rpt_claim_threshold(const decl_claim *cl);
+/* Fill k->c for k->g (and k->ref). */
+void rpt_claim_measure(const rpt_exp *e, const decl_claim *cl, rpt_claim_cmp *k);
+/* Holm over the n comparisons, then each one's outcome. */
+void rpt_claim_read(const decl_claim *cl, rpt_claim_cmp *k, int n);
+/* The one rule of the claim's kind: see rpt_claim_rule for its words. */
+rpt_verdict rpt_claim_verdict(const decl_claim *cl, const rpt_claim_cmp *k, int n, rpt_claim_tally *t);
+/* Unit of the claim's differences: "pp" for accuracies, "" for a ratio, else the metric's. */
+const char *rpt_claim_unit(const decl_claim *cl);
+void rpt_claim_rule(const decl_claim *cl, char *buf, size_t len);
 
 /* Shared by sections: the group whose configuration column col equals v (numerically), among groups
    that also match the optional second pair (col2 NULL to ignore). NULL when none. */
@@ -202,10 +238,9 @@ int rpt_default_reference(const rpt_exp *e);
 
 /* Replace every character of s not safe in a file name (letters, digits, - _ .) by '_'. */
 void rpt_safe_name(char *s);
-/* The experiment's declared tables and claims, after the automatic section (one call site, in report.c). */
+/* The experiment's declared tables, then its claims with their verdicts, after the automatic section (one call
+   site, in report.c); nothing when it declares none. */
 int rpt_section_declared(rpt_ctx *x, rpt_exp *e);
-/* Where an experiment goes in a combined report: lower first; experiments of equal rank by name, then path. */
-int rpt_section_rank(const rpt_exp *e);
 
 /* The generic configuration table (varying columns, test/train acc, gap, epochs run). */
 void rpt_generic_table(rpt_ctx *x, const rpt_exp *e);

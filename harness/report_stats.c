@@ -17,7 +17,24 @@ static const struct { const char *col; double scale; } metric_def[M_COUNT] = {
     [M_ACC_DROPOUT_ON] = { "test_acc_dropout_on", 100 },
     [M_PRED_CHANGE] = { "pred_change", 100 },
     [M_ACC_MC] = { "test_acc_mc", 100 },
+    [M_TRAIN_LOSS] = { "train_loss", 1 },
+    [M_VAL_LOSS] = { "val_loss", 1 },
+    [M_VAL_ACC] = { "val_acc", 100 },
+    [M_TEST_LOSS] = { "test_loss", 1 },
+    [M_SECONDS] = { "seconds", 1 },
 };
+
+int rpt_metric_find(const char *name)
+{
+    if (!strcmp(name, "gap")) return M_GAP;
+    for (int m = 0; m < M_COUNT; m++)
+        if (metric_def[m].col && !strcmp(metric_def[m].col, name)) return m;
+    return -1;
+}
+
+const char *rpt_metric_name(rpt_metric m) { return m == M_GAP ? "gap" : metric_def[m].col; }
+
+const char *rpt_metric_unit(rpt_metric m) { return m == M_GAP ? "pp" : metric_def[m].scale == 100 ? "%" : ""; }
 
 int rpt_values(const rpt_exp *e, const rpt_group *g, rpt_metric m, double *out)
 {
