@@ -139,7 +139,6 @@ static void exp_free(rpt_exp *e)
     free(e->description);
     for (int i = 0; i < e->ngroups; i++) { free(e->groups[i].rows); free(e->groups[i].seeds); }
     free(e->groups);
-    free(e->description);
     runset_close(e->rs);    /* owns runs and curves */
 }
 

@@ -76,7 +76,8 @@ leaks=""
 for f in experiments/*.ini; do
     for n in $(sed -n 's/^name *= *\([^ ;]*\).*/\1/p' "$f"); do
         echo "$settings" | grep -qx "$n" && continue
-        grep -qw -- "$n" $src && leaks="$leaks $n"
+        # as a string literal always; as a word when it is long enough not to be an ordinary identifier (ci)
+        { grep -qF -- "\"$n\"" $src || { [ ${#n} -gt 3 ] && grep -qw -- "$n" $src; }; } && leaks="$leaks $n"
     done
     for n in $(sed -n 's/^\[variant \([^]]*\)\]/\1/p' "$f"); do
         grep -qF -- "\"$n\"" $src && leaks="$leaks \"$n\""

@@ -47,7 +47,7 @@ check "best is a configuration's mean" 'grep -q "best mean val acc [0-9.]* ([0-9
 # sweep ls
 $SWEEP ls "$T/old/tiny" > "$T/ls.txt"; rc=$?
 check "ls says which kernels trained the runs" 'grep -q "^kernels: unknown (before provenance) (8 runs); .* (4 runs): their bits may differ$" "$T/ls.txt"'
-check "ls lists 6 configurations and the best" '[ $rc = 0 ] && grep -q "12 runs in 6 configurations" "$T/ls.txt" && grep -q "^best by mean val_acc: hidden=" "$T/ls.txt" && [ "$(grep -c "^ *[0-9]" "$T/ls.txt")" = 6 ]'
+check "ls lists 6 configurations and the best" '[ $rc = 0 ] && grep -q "12 runs in 6 configurations\|12 of 12 declared runs done (experiment.ini: 6 configurations)" "$T/ls.txt" && grep -q "^best by mean val_acc: hidden=" "$T/ls.txt" && [ "$(grep -c "^ *[0-9]" "$T/ls.txt")" = 6 ]'
 $SWEEP ls --where dropout=0.50 --format csv "$T/old/tiny" > "$T/ls.csv"
 check "ls --where is numeric-aware, --format csv" '[ "$(rows "$T/ls.csv")" = 2 ] && head -1 "$T/ls.csv" | grep -q "^hidden,dropout,done,declared,ok,diverged,pruned,val_acc,test_acc,seconds$"'
 $SWEEP ls --top 1 --format json "$T/old/tiny" > "$T/ls.json"
