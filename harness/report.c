@@ -324,7 +324,7 @@ static int parse_args(int argc, char **argv, const char **outdir, int *no_plots,
     };
     int c;
     opterr = 0;
-    optind = 1;
+    optind = 0;   /* glibc: 0 re-initializes getopt fully, for a second call in one process */
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         if (c == 'h') { fputs(usage, stdout); return 0; }
         if (c == 'o') *outdir = optarg;
