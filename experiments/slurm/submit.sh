@@ -12,7 +12,7 @@ T=${3:-$N}
 shift 2; [ $# -gt 0 ] && shift
 SWEEP=${SWEEP:-./sweep}
 range=$("$SWEEP" run --dry-run --shards "$N" "$@" "$EXP")          # 0-(N-1), or fewer when runs < N
-dir=$("$SWEEP" run --dry-run "$@" "$EXP" | tail -n 1 | sed 's/.*; results in //')
+dir=$("$SWEEP" run --dry-run "$@" "$EXP" | sed -n 's/.*; results in //p' | tail -n 1)
 # shellcheck disable=SC2086 # SWEEP_SBATCH_ARGS is a list of options
 array=$(sbatch --parsable ${SWEEP_SBATCH_ARGS:-} --array="$range%$T" "$here/sweep-array.sbatch" "$N" "$EXP" "$@")
 # shellcheck disable=SC2086

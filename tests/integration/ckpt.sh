@@ -4,7 +4,7 @@
 # rows are stored; a corrupt checkpoint is refused with a message and the run restarts from scratch.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-ckpt.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0

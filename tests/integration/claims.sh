@@ -4,7 +4,7 @@
 # report; bad declarations fail with file:line and exit 2, touching nothing stored.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-claims.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0

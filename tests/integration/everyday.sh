@@ -3,7 +3,7 @@
 # sweep compare and a gated subset, progress across a resume, dry-run estimates, messages, provenance.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-everyday.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0

@@ -5,7 +5,7 @@
 # `sweep train` printing its CSV header only once the run can start. Every check fails the script.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-harden.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0

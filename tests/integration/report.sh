@@ -5,7 +5,7 @@
 # two result sets with one name are told apart. Every check fails the script.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-report-it.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0

@@ -4,7 +4,7 @@
 # rows of the unpruned runs; bad search declarations exit 2 with file:line.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-search.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0

@@ -3,7 +3,7 @@
 # shard and of merge at each of its steps; conflicting duplicates; --shard auto from Slurm's variables.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-shard.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 fails=0; passes=0

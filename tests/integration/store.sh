@@ -3,7 +3,7 @@
 # were; links are not followed; every append to runs.csv and curves.csv is followed by its fsync.
 set -u
 cd "$(dirname "$0")/../.."
-SWEEP=./sweep
+SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-store.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fails=0; passes=0
@@ -43,7 +43,7 @@ check "curves.csv linked to a file: exit 2, file untouched" '[ $rc = 2 ] && [ "$
 
 # every write to runs.csv or curves.csv is followed by an fsync of that file before anything else is written
 if command -v strace > /dev/null 2>&1 && strace -f -o /dev/null true 2> /dev/null; then
-    strace -f -y -qq -o "$T/trace" -e trace=write,fsync,fdatasync \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -y -qq -o "$T/trace" -e trace=write,fsync,fdatasync \
         $SWEEP run -q -j 2 --out "$T/s" --set seeds=1 $EXP
     awk '
         { pid = $1 }
