@@ -198,7 +198,7 @@ int shard_done_load(shard_done *d, const char *dir, char *err, size_t errlen) {
         shard_done_free(d);
         return rc == -2 ? -2 : -1;
     }
-    qsort(d->ids, (size_t)d->n, sizeof *d->ids, shard_str_cmp);
+    if (d->n) qsort(d->ids, (size_t)d->n, sizeof *d->ids, shard_str_cmp);   /* ids is NULL when nothing is stored */
     return 0;
 }
 
