@@ -55,7 +55,7 @@ check "resumed curves have no duplicates" '[ "$(rows "$T/k/tiny/curves.csv")" = 
 $SWEEP run -j 1 --out "$T/i" --set epochs=6 $EXP 2> "$T/int.txt" & pid=$!
 i=0; while [ $i -lt 600 ] && [ "$(rows "$T/i/tiny/runs.csv")" -lt 1 ]; do sleep 0.05; i=$((i+1)); done
 kill -INT $pid; wait $pid; rc=$?
-check "Ctrl-C exits non-zero and prints how to resume" '[ $rc != 0 ] && grep -q "interrupted: [1-7] of 8 runs" "$T/int.txt" && grep -q "resume with: ./sweep run" "$T/int.txt"'
+check "Ctrl-C exits non-zero and prints how to resume" '[ $rc != 0 ] && grep -q "interrupted: [1-7] of 8 runs" "$T/int.txt" && grep -qF "resume with: $SWEEP run" "$T/int.txt"'
 
 # two processes on one directory: exactly one row per run
 $SWEEP run -q -j 1 --out "$T/c" $EXP & p1=$!
