@@ -335,6 +335,33 @@ static int merge_commit(const char *dir, const merge_set *runs, const merge_set 
     return rc;
 }
 
+/* Rows whose kernels (blas_core, isa) differ from the first row's: their bits may differ too, so merging them
+   is said on stderr, never silently (README, Provenance). Unknown provenance (an older sweep) counts as other. */
+static void merge_warn_provenance(const char *dir, const merge_set *runs) {
+    int col[2] = {-1, -1};
+    static const char *const names[2] = {"blas_core", "isa"};
+    for (int c = 0; c < runs->n_cols; c++)
+        for (int k = 0; k < 2; k++)
+            if (!strcmp(runs->header[c], names[k])) col[k] = c;
+    if (col[0] < 0 || col[1] < 0 || runs->n < 2) return;
+    const merge_row *first = &runs->rows[0];
+    int other = 0, at = -1;
+    for (int i = 1; i < runs->n; i++) {
+        const merge_row *r = &runs->rows[i];
+        if (strcmp(r->fields[col[0]], first->fields[col[0]]) || strcmp(r->fields[col[1]], first->fields[col[1]]) ||
+            !*r->fields[col[0]]) {
+            if (at < 0) at = i;
+            other++;
+        }
+    }
+    if (other)
+        fprintf(stderr, "sweep merge: warning: %s: %d of %d runs were trained with other kernels than %s:%ld "
+                "(blas_core %s, %s), e.g. %s:%ld (blas_core %s, %s): their results may differ in the last bits\n",
+                dir, other, runs->n, first->src, first->line, *first->fields[col[0]] ? first->fields[col[0]] : "unknown",
+                first->fields[col[1]], runs->rows[at].src, runs->rows[at].line,
+                *runs->rows[at].fields[col[0]] ? runs->rows[at].fields[col[0]] : "unknown", runs->rows[at].fields[col[1]]);
+}
+
 static int merge_dir(const char *dir, int quiet, char *err, size_t errlen) {
     int n_runs_cols = results_runs_ncols(), n_curves_cols;
     const char **runs_header = calloc((size_t)n_runs_cols, sizeof *runs_header);
@@ -381,6 +408,7 @@ static int merge_dir(const char *dir, int quiet, char *err, size_t errlen) {
         rc = 0;
         goto done;
     }
+    merge_warn_provenance(dir, &runs);
     if ((runs.n_new || curves.n_new) && merge_commit(dir, &runs, &curves, err, errlen) != 0) goto done;
     int kept = 0;
     for (int i = 1; i < src.n; i++) kept += merge_remove_shard(src.dirs[i], &stamps[2 * i]);

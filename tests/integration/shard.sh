@@ -116,5 +116,17 @@ $SWEEP merge --help | grep -q "dependency=afterok"; check "merge --help" '[ $? =
 $SWEEP merge "$T/nonesuch" 2> "$T/err"; rc=$?
 check "merge of a missing directory: exit 2" '[ $rc = 2 ] && [ "$(wc -l < "$T/err")" = 1 ]'
 
+# shards trained with other BLAS kernels (another CPU family): merge says so, and still merges
+D="$T/pv/tiny"
+for k in 0 1; do $SWEEP run -q -j 2 --shard $k/2 --out "$T/pv" $EXP; done
+python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+j = rows[0].index("blas_core")
+for r in rows[1:]: r[j] = "SkylakeX"
+csv.writer(open(sys.argv[1], "w"), lineterminator="\n").writerows(rows)' "$D/shards/1-of-2/runs.csv"
+$SWEEP merge -q "$D" 2> "$T/err"; rc=$?
+check "merge of shards with other kernels warns, names both, merges" \
+    '[ $rc = 0 ] && grep -q "warning: .* 4 of 8 runs were trained with other kernels .*SkylakeX" "$T/err" && [ "$(rows "$D/runs.csv")" = 8 ]'
+
 echo "shard: $passes passed, $fails failed"
 [ $fails = 0 ]
