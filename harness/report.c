@@ -2,6 +2,7 @@
    configurations, and putting the sections together in their fixed order. */
 #include "commands.h"
 #include "report.h"
+#include "report_search.h"
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -376,6 +377,8 @@ int cmd_report(int argc, char **argv)
     for (int i = 0; i < ndirs; i++) {
         rpt_section_auto(x, &exps[i]);
         rpt_section_declared(x, &exps[i]);   /* the experiment's declared tables and claims */
+        if (rpt_section_search(&x->d, exps[i].dir, err, sizeof err) < 0 || rpt_search_ladder(x, &exps[i]) < 0)
+            fprintf(stderr, "sweep report: warning: %s: the search section is incomplete: %s\n", exps[i].label, err);
         if (i > 0 && !strcmp(exps[i].name, exps[i - 1].name)) rpt_side_by_side(x, &exps[i - 1], &exps[i]);
     }
     doc full = { 0 };

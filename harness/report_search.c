@@ -104,7 +104,7 @@ int rpt_section_search(doc *d, const char *dir, char *err, size_t errlen) {
         table_free(&runs);
         return -1;
     }
-    doc_heading(d, 2, "Search: %s", s.n_ladders > 1 ? "Hyperband" : "successive halving");
+    doc_heading(d, 3, "Search: %s", s.n_ladders > 1 ? "Hyperband" : "successive halving");
     doc_text(d, "%d configurations x %d seeds, ranked on %s (mean over seeds) at each rung. Epochs trained: %ld of %ld "
              "for the full grid (%.1f%%). Best at the last rung: **%s** (%s %.4f, test accuracy %.4f).",
              s.n_configs, s.n_seeds, s.metric, s.epochs, s.grid_epochs, 100.0 * s.epochs / (s.grid_epochs ? s.grid_epochs : 1),

@@ -18,4 +18,8 @@ int rpt_search_summarize(const char *dir, rpt_search_summary *s, char *err, size
    epochs against the full grid) to d; nothing when dir holds no search. 0, or -1 with err. */
 int rpt_section_search(doc *d, const char *dir, char *err, size_t errlen);
 
+/* The rung ladder as a plot (report_ladder.c): the ranking metric per epoch, a line per configuration that stops
+   where it was pruned; nothing when e holds no search. 0, or -1 out of memory. */
+int rpt_search_ladder(rpt_ctx *x, const rpt_exp *e);
+
 #endif

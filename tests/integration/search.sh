@@ -98,5 +98,16 @@ bad bad_kind '[sweep]\nsearch = bayes\n' '2: search:'
 bad epochs_axis '[sweep]\nsearch = halving\nmin_epochs = 1\nepochs = 3, 9\n' '2: search = halving: epochs'
 bad in_variant '[sweep]\n[variant a]\nsamples = 3\n' "3: 'samples' belongs in"
 
+# pruned runs stay out of claims: the committed halving search pruned every rate above 0.5 at epoch 1, so a claim
+# on them has nothing to test (counting the pruned rows, their epoch-1 accuracy would make it "supported"); the
+# report shows the rung ladder
+mkdir -p "$T/pc" && cp -r results/halving_rates "$T/pc/"
+printf '\n[claim strong dropout hurts]\nquote = p > 0.5 hurts.\nmetric = val_acc\ncompare = dropout>0.5\nagainst = dropout=0\ndirection = less\n' >> "$T/pc/halving_rates/experiment.ini"
+$SWEEP report -o "$T/pc/out" "$T/pc/halving_rates" > /dev/null 2>&1; rc=$?
+check "pruned runs are kept out of claims (3 comparisons not tested, inconclusive)" \
+    '[ $rc = 0 ] && grep -q "Verdict on \"strong dropout hurts\": inconclusive.*3 not tested" "$T/pc/out/report.md"'
+check "the report of a search has its section and the rung ladder plot" \
+    'grep -q "^### Search: successive halving" "$T/pc/out/report.md" && [ -s "$T/pc/out/halving_rates_ladder.png" ]'
+
 echo "search: $passes passed, $fails failed"
 [ $fails = 0 ]
