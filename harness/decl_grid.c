@@ -33,9 +33,7 @@ static int grid_configs(const experiment *e, int *first)
     grid_key *k = malloc((size_t)(e->n_runs + 1) * sizeof *k);
     if (!k) return -1;
     for (int i = 0; i < e->n_runs; i++) {
-        run_config c = e->runs[i].cfg;
-        c.train.seed = 0;
-        settings_run_id(&c, e->runs[i].variant, k[i].key);
+        memcpy(k[i].key, e->runs[i].config_id, sizeof e->runs[i].config_id);
         k[i].run = i;
     }
     qsort(k, (size_t)e->n_runs, sizeof *k, key_cmp);

@@ -348,6 +348,14 @@ static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, 
         snprintf(err, errlen, "%s: out of memory", e->path);
         goto done;
     }
+    char seed0[64];                                 /* the seed's part of a configuration id (seed 0) */
+    {
+        run_config z;
+        char why[256];
+        memset(&z, 0, sizeof z);
+        if (settings_parse(seed_i, &z, "0", why, sizeof why)) seed0[0] = 0;
+        else settings_id_text(seed_i, &z, seed0, sizeof seed0);
+    }
     for (;;) {
         if (e->n_runs == cap) {
             snprintf(err, errlen, "%s: more runs than counted (%d)", e->path, cap);
@@ -372,6 +380,10 @@ static int exp_expand(experiment *e, int cap, idset *seen, const char *variant, 
             goto done;
         }
         settings_run_id_of(variant, id_parts, r->run_id);
+        const char *seed_part = id_parts[seed_i];
+        id_parts[seed_i] = seed0;
+        settings_run_id_of(variant, id_parts, r->config_id);
+        id_parts[seed_i] = seed_part;
         int added = idset_add(seen, r->run_id);
         if (added <= 0) {
             snprintf(err, errlen, added ? "%s: out of memory" : "%s: variant %s: the same run appears twice (a value repeated in a list?)",

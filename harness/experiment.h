@@ -9,6 +9,7 @@ typedef struct {
     char variant[64];      /* [variant NAME], or "base" */
     run_config cfg;
     char run_id[17];       /* settings_run_id(cfg, variant) */
+    char config_id[17];    /* the same with the seed set to 0: one id for the runs of a configuration */
 } exp_run;
 
 /* Most runs an experiment may expand to (each takes about 750 bytes until the sweep ends). */

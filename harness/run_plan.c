@@ -33,9 +33,7 @@ int run_plan_groups(const experiment *e, const int *varies, int *group_of, char 
         return -1;
     }
     for (int k = 0; k < e->n_runs; k++) {           /* a configuration's id: the run_id with the seed zeroed */
-        run_config c = e->runs[k].cfg;
-        c.train.seed = 0;
-        settings_run_id(&c, e->runs[k].variant, keys[k].id);
+        memcpy(keys[k].id, e->runs[k].config_id, sizeof e->runs[k].config_id);
         keys[k].k = k;
     }
     qsort(keys, (size_t)e->n_runs, sizeof *keys, key_cmp);

@@ -112,6 +112,7 @@ int plan_build(search_plan *p, const experiment *e, char *err, size_t errlen) {
                     snprintf(r->run.variant, sizeof r->run.variant, "%.40s%s%.15s", e->n_variants ? e->runs[k].variant : "",
                              e->n_variants ? "." : "", L->name);
                     settings_run_id(&r->run.cfg, r->run.variant, r->run.run_id);
+                    plan_config_id(&r->run, r->run.config_id);
                 }
                 pc->n++;
             }
