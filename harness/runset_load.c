@@ -164,7 +164,7 @@ static int read_merged(char **files, int n, int curves, table *out, char *err, s
     if (!t) { snprintf(err, errlen, "%s: out of memory", files[0]); return -1; }
     int rc = 0, i;
     for (i = 0; i < n && !rc; i++) {
-        rc = table_read(&t[i], files[i], err, errlen);
+        rc = table_read_results(&t[i], files[i], err, errlen);   /* a shard may be mid-write */
         if (!rc && !curves) rc = results_upgrade_table(&t[i], NULL, err, errlen);   /* an older sweep's file */
         if (!rc && i > 0 && !same_header(&t[0], &t[i])) {
             snprintf(err, errlen, "%s: header differs from %s's", files[i], files[0]);

@@ -78,13 +78,16 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen) {
     return buf;
 }
 
-int table_read(table *t, const char *path, char *err, size_t errlen) {
+static int table_read_buf(table *t, const char *path, int skip_torn, char *err, size_t errlen) {
     memset(t, 0, sizeof *t);
     t->path = strdup(path);
     if (!t->path) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
     size_t len;
     char *buf = slurp(path, &len, err, errlen);
     if (!buf) { table_free(t); return -1; }
+    if (skip_torn && len && buf[len - 1] != '\n') {   /* a writer killed mid-line: its last line is not a row yet */
+        while (len && buf[len - 1] != '\n') len--;
+    }
 
     reader r = {.t = t, .err = err, .errlen = errlen};
     csvfeed feed;
@@ -118,6 +121,14 @@ int table_read(table *t, const char *path, char *err, size_t errlen) {
         return -1;
     }
     return 0;
+}
+
+int table_read(table *t, const char *path, char *err, size_t errlen) {
+    return table_read_buf(t, path, 0, err, errlen);
+}
+
+int table_read_results(table *t, const char *path, char *err, size_t errlen) {
+    return table_read_buf(t, path, 1, err, errlen);
 }
 
 int table_col(const table *t, const char *name) {

@@ -13,6 +13,9 @@ typedef struct {
 /* Read path (header row first). Rows shorter or longer than the header are an error naming file:line.
    Returns 0, or -1 with one line in err. */
 int table_read(table *t, const char *path, char *err, size_t errlen);
+/* As table_read, for a results file that a writer may be appending to or was killed writing: a last line
+   without its newline (torn) is left out, as the store repairs it, instead of being an error. */
+int table_read_results(table *t, const char *path, char *err, size_t errlen);
 /* Index of column name, or -1. */
 int table_col(const table *t, const char *name);
 /* Cell (row, col); never NULL. */

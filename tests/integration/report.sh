@@ -64,6 +64,11 @@ $SWEEP report -o "$T/rep5" "$T/sh/my_study" > /dev/null 2>&1; rc=$?
 check "sharded results give the same report" '[ $rc = 0 ] && sed "s|$T/sh/|$T/res/|g" "$T/rep5/report.md" | cmp -s - "$T/rep/report.md"'
 $SWEEP check --baseline "$T/res/my_study/runs.csv" "$T/sh/my_study" > "$T/check.out" 2>&1; rc=$?
 check "check reads sharded results" '[ $rc = 0 ] && grep -q "PASS" "$T/check.out" && grep -q "| 3/3 |" "$T/check.out"'
+# a shard killed mid-write (a torn last line) is read without its torn line, as the store will repair it
+s0=$(ls -d "$T"/sh/my_study/shards/* | head -1)
+printf '0123456789abcdef,ok,base,1,"64",re' >> "$s0/runs.csv"
+$SWEEP report -o "$T/rep6" "$T/sh/my_study" > /dev/null 2>&1; rc=$?
+check "a torn last line in a shard: the same report" '[ $rc = 0 ] && sed "s|$T/sh/|$T/res/|g" "$T/rep6/report.md" | cmp -s - "$T/rep/report.md"'
 
 # a partial sweep: one run missing
 mkdir -p "$T/part"; cp -r "$T/res/my_study" "$T/part/"
