@@ -8,9 +8,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-harden.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then passes=$((passes + 1)); echo "ok   $1"; else fail "$1"; fi; }
+. tests/lib/check.sh
 one_line() { [ "$(wc -l < "$1")" = 1 ]; }
 # Under AddressSanitizer (make test-asan) the shadow memory and quarantine make RSS meaningless: the checks of
 # the estimate against measured RSS are skipped there, everything else runs.

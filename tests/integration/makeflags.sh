@@ -5,8 +5,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=$(mktemp -d /tmp/sweep-make.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-check() { if eval "$2"; then passes=$((passes + 1)); echo "ok   $1"; else fails=$((fails + 1)); echo "FAIL $1"; fi; }
+. tests/lib/check.sh
 
 make -n -B BUILD="$T/b" CFLAGS=-O0 "$T/b/models/rng.o" > "$T/dry.txt" 2>&1
 check "CFLAGS=-O0 keeps -std, -fopenmp and -I" 'grep -q -- "-std=c11 .*-fopenmp .*-Imodels .*-O0" "$T/dry.txt"'

@@ -8,10 +8,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-report-it.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
+. tests/lib/check.sh
 
 $SWEEP run -q -j 2 --out "$T/res" tests/integration/report_user.ini; rc=$?
 check "user sweep runs" '[ $rc = 0 ] && [ "$(tail -n +2 "$T/res/my_study/runs.csv" | grep -c .)" = 12 ]'

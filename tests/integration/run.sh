@@ -6,11 +6,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}   # the binary under test (make test-asan passes build-asan/sweep)
 T=$(mktemp -d /tmp/sweep-it.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
-rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
+. tests/lib/check.sh
 . tests/lib/canon.sh
 EXP=tests/integration/tiny.ini
 

@@ -7,11 +7,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-search.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
-rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
+. tests/lib/check.sh
 . tests/lib/canon.sh
 RND=tests/integration/search_random.ini
 HV=tests/integration/search_halving.ini

@@ -6,11 +6,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-shard.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
-rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
+. tests/lib/check.sh
 # rows without the timing columns (runs: the last two; curves: the third), sorted
 . tests/lib/canon.sh
 same_as_ref() {   # DIR: runs.csv and curves.csv equal the -j 1 reference, timing aside, no shard files left

@@ -6,10 +6,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}
 T=$(mktemp -d /tmp/sweep-store.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
+. tests/lib/check.sh
 EXP=tests/integration/tiny.ini
 
 $SWEEP run -q -j 2 --out "$T/a" --set seeds=1 $EXP

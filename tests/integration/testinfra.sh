@@ -6,8 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=$(mktemp -d /tmp/sweep-infra.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-check() { if eval "$2"; then passes=$((passes + 1)); echo "ok   $1"; else fails=$((fails + 1)); echo "FAIL $1"; fi; }
+. tests/lib/check.sh
 export TEST_LOGS="$T/logs"
 
 sh tests/run_suite.sh good sh -c 'echo "ok   a"; echo "error: expected by a negative test" >&2; echo "ok   b";

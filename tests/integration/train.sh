@@ -5,8 +5,7 @@ cd "$(dirname "$0")/../.."
 SWEEP=${SWEEP:-./sweep}   # the binary under test (make test-asan passes build-asan/sweep)
 T=$(mktemp -d /tmp/sweep-train.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-check() { if eval "$2"; then passes=$((passes + 1)); echo "ok   $1"; else fails=$((fails + 1)); echo "FAIL $1"; fi; }
+. tests/lib/check.sh
 
 $SWEEP train --train-size 1000 --val_size 0 --epochs 2 --hidden 64 --seed 3 > "$T/out.csv" 2> "$T/err.txt"; rc=$?
 check "train exits 0" '[ $rc = 0 ]'

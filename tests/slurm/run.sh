@@ -17,11 +17,7 @@ if ! slurm_start "$T/cluster"; then
     echo "FAIL test-slurm: the one-node cluster did not start: $SLURM_SKIP"
     exit 1
 fi
-fails=0; passes=0
-ok()   { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
-rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi; }
+. tests/lib/check.sh
 . tests/lib/canon.sh
 same_as_ref() {
     canon_runs "$1/runs.csv" > "$T/cr" && canon_curves "$1/curves.csv" > "$T/cc" &&
