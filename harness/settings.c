@@ -22,6 +22,8 @@ const setting settings_table[] = {
     {"batchnorm", "0", SETTING_BOOL, OFF(train.batchnorm), 0, 1, 0, 0, 1, "BatchNorm after each hidden Linear: 0 or 1"},
     {"optimizer", "adam", SETTING_OPTIMIZER, OFF(train.optim.kind), 0, 0, 0, 0, 1, "sgd, nesterov, adam or adamw"},
     {"lr", "0.001", SETTING_FLOAT, OFF(train.optim.lr), 0, 1e6, 1, 0, 1, "learning rate, > 0"},
+    {"lr_schedule", "constant", SETTING_SCHEDULE, OFF(train.lr_schedule), 0, 0, 0, 0, 3,
+     "constant, or cosine: lr * (1 + cos(pi * (e - 1) / epochs)) / 2 in epoch e"},
     {"momentum", "0.9", SETTING_FLOAT, OFF(train.optim.momentum), 0, 1, 0, 1, 1, "SGD momentum, in [0, 1)"},
     {"l2", "0", SETTING_FLOAT, OFF(train.optim.l2), 0, 1, 0, 0, 1, "weight decay (L2), PyTorch's weight_decay; decoupled for adamw"},
     {"beta1", "0.9", SETTING_FLOAT, OFF(train.optim.beta1), 0, 1, 0, 1, 2, "Adam/AdamW first-moment decay, in [0, 1)"},
@@ -266,6 +268,14 @@ int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errl
         }
         return 0;
     }
+    case SETTING_SCHEDULE:
+        if (!strcmp(text, "constant")) *(train_lr_schedule *)field = LR_CONSTANT;
+        else if (!strcmp(text, "cosine")) *(train_lr_schedule *)field = LR_COSINE;
+        else {
+            snprintf(err, errlen, "lr_schedule: '%s' is not one of constant, cosine", text);
+            return -1;
+        }
+        return 0;
     case SETTING_AUGMENT:
         return parse_augment(s, (data_augment *)field, text, err, errlen);
     case SETTING_PATH:
@@ -308,6 +318,9 @@ void settings_format(int i, const run_config *c, char *buf, size_t n) {
         break;
     }
     case SETTING_PATH: snprintf(buf, n, "%s", (const char *)field); break;
+    case SETTING_SCHEDULE:
+        snprintf(buf, n, "%s", *(const train_lr_schedule *)field == LR_COSINE ? "cosine" : "constant");
+        break;
     }
 }
 

@@ -16,7 +16,7 @@ typedef struct {
 
 typedef enum {
     SETTING_INT, SETTING_FLOAT, SETTING_BOOL, SETTING_SEED,
-    SETTING_HIDDEN, SETTING_ACTIVATION, SETTING_OPTIMIZER, SETTING_AUGMENT, SETTING_PATH
+    SETTING_HIDDEN, SETTING_ACTIVATION, SETTING_OPTIMIZER, SETTING_AUGMENT, SETTING_PATH, SETTING_SCHEDULE
 } setting_kind;
 
 typedef struct {
@@ -33,7 +33,7 @@ typedef struct {
 } setting;
 
 /* The schema version of runs.csv this build writes (SCHEMA.md lists what each version added). */
-#define SETTINGS_SCHEMA 2
+#define SETTINGS_SCHEMA 3
 
 /* THE table: the only place that lists a setting's name, default, range and help. Its order is the order of the
    runs.csv configuration columns (seed excepted: it is a leading column) and of the run_id hash; rows with

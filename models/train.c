@@ -31,6 +31,12 @@ void train_config_default(train_config *cfg) {
     cfg->seed = 1;
 }
 
+float train_lr_at(const train_config *cfg, int epoch) {
+    if (cfg->lr_schedule != LR_COSINE) return cfg->optim.lr;
+    double phase = (double)(epoch - 1) / (double)cfg->epochs;
+    return (float)((double)cfg->optim.lr * 0.5 * (1.0 + cos(M_PI * phase)));
+}
+
 /* p in [0, 1); also rejects NaN. */
 static int prob_ok(float p) { return p >= 0.0f && p < 1.0f; }
 
@@ -46,6 +52,8 @@ int train_config_check(const train_config *cfg, char *err, size_t errlen) {
     if (!prob_ok(cfg->input_dropout)) BAD("input_dropout = %g: must be in [0, 1)", (double)cfg->input_dropout);
     if (!prob_ok(cfg->output_dropout)) BAD("output_dropout = %g: must be in [0, 1)", (double)cfg->output_dropout);
     if (cfg->batchnorm != 0 && cfg->batchnorm != 1) BAD("batchnorm = %d: must be 0 or 1", cfg->batchnorm);
+    if (cfg->lr_schedule != LR_CONSTANT && cfg->lr_schedule != LR_COSINE)
+        BAD("lr_schedule = %d: must be constant or cosine", (int)cfg->lr_schedule);
     if (o->kind != OPTIM_SGD && o->kind != OPTIM_ADAM && o->kind != OPTIM_ADAMW) BAD("optimizer = %d: must be sgd, adam or adamw", (int)o->kind);
     if (!(o->lr > 0.0f) || !isfinite(o->lr)) BAD("lr = %g: must be a finite number > 0", (double)o->lr);
     if (!(o->momentum >= 0.0f) || !isfinite(o->momentum)) BAD("momentum = %g: must be >= 0", (double)o->momentum);
@@ -266,6 +274,8 @@ static int train_epoch_batches(train_session *s, double *loss_sum, long *right, 
     mlp *m = &s->model;
     const data_augment *aug = cfg->augment.shift > 0 || cfg->augment.flip ? &cfg->augment : NULL;
     int n = s->n;
+    optim_config oc = cfg->optim;                   /* this epoch's learning rate */
+    oc.lr = train_lr_at(cfg, s->epoch + 1);
     rng_shuffle(&s->rng[TRAIN_RNG_SHUFFLE], s->order, n);
     for (int first = 0; first < n; first += cfg->batch_size) {
         int cnt = n - first < cfg->batch_size ? n - first : cfg->batch_size; /* the last batch may be short */
@@ -278,7 +288,7 @@ static int train_epoch_batches(train_session *s, double *loss_sum, long *right, 
         double loss = mlp_loss(m, s->y, cnt, &c);
         if (!isfinite(loss)) return -1;
         if (s->step == 0) s->first_loss = loss;
-        train_update up = { &cfg->optim, m, ++s->step };
+        train_update up = { &oc, m, ++s->step };
         mlp_backward_each(m, s->y, cnt, train_update_layer, &up);
         *loss_sum += loss;
         *right += c;

@@ -9,6 +9,9 @@
 
 typedef enum { ACT_RELU = 0, ACT_TANH = 1 } train_activation;
 
+/* The learning rate over the epochs: constant, or cosine from lr (epoch 1) down towards 0 (after the last epoch). */
+typedef enum { LR_CONSTANT = 0, LR_COSINE = 1 } train_lr_schedule;
+
 /* Everything that defines a run. Field names match the setting names of the harness. */
 typedef struct {
     int hidden[TRAIN_MAX_HIDDEN]; /* widths of the hidden layers */
@@ -19,6 +22,7 @@ typedef struct {
     float output_dropout;         /* on the logits (the tutorial's "mistake"), in [0, 1) */
     int batchnorm;                /* Linear -> BatchNorm -> activation -> Dropout when 1 */
     optim_config optim;           /* optimizer, lr, momentum, nesterov, l2 */
+    train_lr_schedule lr_schedule; /* how optim.lr changes from epoch to epoch */
     int batch_size, epochs;
     int early_stopping;           /* patience in epochs on validation loss; 0 = off */
     int train_size, val_size;     /* see data_split */
@@ -58,6 +62,9 @@ typedef int (*train_epoch_fn)(const train_epoch *e, void *user);
 /* Fill cfg with the tutorial's defaults: 256,256, relu, dropout 0.3, Adam lr 1e-3, batch 64, 20 epochs,
    val_size 5000, seed 1. */
 void train_config_default(train_config *cfg);
+/* The learning rate of epoch (1-based) under cfg's schedule: cosine gives lr * (1 + cos(pi * (epoch - 1) / epochs)) / 2,
+   a function of the epoch alone, so a checkpointed or promoted run continues on the same schedule. */
+float train_lr_at(const train_config *cfg, int epoch);
 /* Check cfg against the data shape: returns 0, or -1 with one line in err naming the bad value. */
 int train_config_check(const train_config *cfg, char *err, size_t errlen);
 

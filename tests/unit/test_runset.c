@@ -59,9 +59,9 @@ Test(runset, groups_numerically_equal_cells_into_one_configuration) {
     cr_expect_eq(runset_config_rows(rs, runset_config_of(rs, 2), &rows), 2);
     cr_expect_eq(rows[0], 2);
     cr_expect_eq(rows[1], 3);
-    /* variant, hidden, dropout, lr, beta1, beta2, eps (settings added since: filled with their defaults), data:
-       only dropout varies */
-    cr_expect_eq(runset_ncols(rs), 8);
+    /* variant, hidden, dropout, lr, lr_schedule, beta1, beta2, eps (settings added since: filled with their
+       defaults), data: only dropout varies */
+    cr_expect_eq(runset_ncols(rs), 9);
     int nvary = 0;
     for (int k = 0; k < runset_ncols(rs); k++)
         if (runset_col_varies(rs, k)) {

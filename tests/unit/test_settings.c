@@ -75,7 +75,8 @@ Test(settings, run_id_changes_with_any_setting_and_the_variant) {
         b = a;
         const char *alt = settings_table[i].kind == SETTING_HIDDEN ? "7" : settings_table[i].kind == SETTING_PATH ? "/x"
                         : settings_table[i].kind == SETTING_ACTIVATION ? "tanh" : settings_table[i].kind == SETTING_OPTIMIZER ? "sgd"
-                        : settings_table[i].kind == SETTING_AUGMENT ? "flip" : settings_table[i].kind == SETTING_BOOL ? "1" : "0.5";
+                        : settings_table[i].kind == SETTING_AUGMENT ? "flip" : settings_table[i].kind == SETTING_BOOL ? "1"
+                        : settings_table[i].kind == SETTING_SCHEDULE ? "cosine" : "0.5";
         if (settings_table[i].kind == SETTING_INT || settings_table[i].kind == SETTING_SEED) alt = "3";
         cr_assert_eq(settings_parse(i, &b, alt, err, sizeof err), 0, "%s: %s", settings_table[i].name, err);
         settings_run_id(&b, "base", idb);

@@ -133,11 +133,12 @@ Test(settings_table, later_settings_hash_only_when_not_default) {
         cr_assert_eq(settings_parse(i, &b, def, err, sizeof err), 0);
         settings_run_id(&b, "base", idb);
         cr_expect_str_eq(ida, idb, "%s at its default changed the run_id", settings_table[i].name);
-        cr_assert_eq(settings_parse(i, &b, "0.5", err, sizeof err), 0, "%s", err);
+        const char *off = settings_table[i].kind == SETTING_SCHEDULE ? "cosine" : "0.5";
+        cr_assert_eq(settings_parse(i, &b, off, err, sizeof err), 0, "%s", err);
         settings_run_id(&b, "base", idb);
         cr_expect_str_neq(ida, idb, "%s off its default kept the run_id", settings_table[i].name);
     }
-    cr_expect_gt(later, 0, "beta1, beta2, eps were added after schema 1");
+    cr_expect_eq(later, 4, "beta1, beta2, eps (schema 2) and lr_schedule (schema 3) were added after schema 1");
 }
 
 /* The result-column tables give the header, the row and the directions. */
@@ -181,7 +182,7 @@ Test(settings_table, older_runs_table_is_upgraded_in_memory) {
     cr_assert_eq(table_read(&t, old_fixture(), err, sizeof err), 0, "%s", err);
     int rows = t.nrows, added = 0;
     cr_assert_eq(results_upgrade_table(&t, &added, err, sizeof err), 0, "%s", err);
-    cr_expect_eq(added, 6, "beta1, beta2, eps, blas_core, isa, sweep_version");
+    cr_expect_eq(added, 7, "lr_schedule, beta1, beta2, eps, blas_core, isa, sweep_version");
     cr_expect_eq(t.nrows, rows);
     const char *cols[256];
     results_runs_header(cols);

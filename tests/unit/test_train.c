@@ -234,3 +234,39 @@ Test(train, fashion_mnist_short, .timeout = 120) {
     cr_assert(r.val_acc >= 0.70, "validation accuracy %.4f", r.val_acc);
     data_bundle_free(&d);
 }
+
+/* The schedule is a function of the epoch: constant keeps lr; cosine starts at lr, halves it at the middle and
+   falls every epoch without reaching 0. */
+Test(train, lr_schedule_values) {
+    train_config c;
+    train_config_default(&c);
+    c.epochs = 10;
+    for (int e = 1; e <= 10; e++) cr_assert_eq(train_lr_at(&c, e), c.optim.lr);
+    c.lr_schedule = LR_COSINE;
+    cr_assert_eq(train_lr_at(&c, 1), c.optim.lr);
+    cr_assert_float_eq(train_lr_at(&c, 6), c.optim.lr / 2, 1e-9);
+    for (int e = 2; e <= 10; e++) cr_assert_lt(train_lr_at(&c, e), train_lr_at(&c, e - 1), "epoch %d", e);
+    cr_assert_gt(train_lr_at(&c, 10), 0.0f);
+    cr_assert_lt(train_lr_at(&c, 10), 0.03f * c.optim.lr);
+}
+
+/* A cosine run trains its first epoch exactly as a constant one (same lr), and differs from the second on. */
+Test(train, cosine_schedule_is_applied) {
+    data_bundle d = synthetic();
+    train_config c = small_config(3);
+    c.mc_samples = 0;
+    epoch_log a, b;
+    train_result ra, rb;
+    run_ok(&c, &d, &a, &ra);
+    c.lr_schedule = LR_COSINE;
+    run_ok(&c, &d, &b, &rb);
+    cr_assert_eq(a.n, 3);
+    cr_assert_eq(b.n, 3);
+    cr_assert(a.e[0].train_loss == b.e[0].train_loss && a.e[0].val_loss == b.e[0].val_loss, "epoch 1 differs");
+    cr_assert(a.e[1].train_loss != b.e[1].train_loss, "epoch 2 trained at the same lr");
+    c.lr_schedule = (train_lr_schedule)2;
+    char err[256];
+    cr_assert_neq(train_config_check(&c, err, sizeof err), 0);
+    cr_assert(strstr(err, "lr_schedule"), "%s", err);
+    free_synthetic(&d);
+}

@@ -137,6 +137,21 @@ Test(train_state, resume_is_bit_identical) {
     free_synthetic(&d);
 }
 
+/* A cosine schedule continues where it was: its lr is a function of the epoch, not state. */
+Test(train_state, resume_with_cosine_schedule_is_bit_identical) {
+    data_bundle d = synthetic();
+    train_config c = config();
+    c.lr_schedule = LR_COSINE;
+    outcome a, b;
+    straight(&c, &d, &a);
+    for (int k = 1; k < EPOCHS; k++) {
+        memset(&b, 0, sizeof b);
+        resumed(&c, &d, k, &b);
+        assert_same(&a, &b);
+    }
+    free_synthetic(&d);
+}
+
 Test(train_state, restored_state_matters) {
     /* guard against a test that cannot fail: without the restore, continuing gives other bits */
     data_bundle d = synthetic();
