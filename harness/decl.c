@@ -103,6 +103,23 @@ int decl_set_reference(exp_decl *d, const char *value, int line, char *err, size
     return 0;
 }
 
+int decl_set_best_per(exp_decl *d, const char *value, int line, char *err, size_t errlen)
+{
+    if (d->nbest_per) return fail(err, errlen, "'best_per' is set twice%s", "");
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", value);
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        tok = trim(tok);
+        if (!decl_is_column(tok) || !strcmp(tok, "variant"))
+            return fail(err, errlen, "'%s' is not a setting column (best_per takes settings such as train_size)", tok);
+        if (d->nbest_per == DECL_MAX_BEST_PER) return fail(err, errlen, "more than 4 columns%s", "");
+        snprintf(d->best_per[d->nbest_per++], sizeof d->best_per[0], "%s", tok);
+    }
+    if (!d->nbest_per) return fail(err, errlen, "no column given%s", "");
+    d->best_per_line = line;
+    return 0;
+}
+
 static int parse_number(const char *key, const char *value, double *out, char *err, size_t errlen)
 {
     char *end;

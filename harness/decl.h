@@ -53,10 +53,14 @@ typedef struct {
     int nrows, line;
 } decl_table;
 
+#define DECL_MAX_BEST_PER 4          /* decl.c says "more than 4 columns" */
+
 typedef struct exp_decl {
     char path[512];
     decl_sel reference;
     int has_reference;
+    char best_per[DECL_MAX_BEST_PER][32]; /* [sweep] best_per = COLUMN, ...: the best configuration at each value */
+    int nbest_per, best_per_line;
     decl_claim *claims;
     int nclaims;
     decl_table *tables;
@@ -73,6 +77,9 @@ int decl_enter(exp_decl *d, const char *section, int line, char *err, size_t err
 int decl_key(exp_decl *d, const char *key, const char *value, int cont, int line, char *err, size_t errlen);
 /* [sweep] reference = SELECTOR. */
 int decl_set_reference(exp_decl *d, const char *value, int line, char *err, size_t errlen);
+/* [sweep] best_per = COLUMN[, COLUMN]: configuration columns at each of whose values the report picks the best
+   configuration on validation accuracy. */
+int decl_set_best_per(exp_decl *d, const char *value, int line, char *err, size_t errlen);
 /* After the file: every claim and table complete. Errors are "file:line: ...". */
 int decl_finish(exp_decl *d, char *err, size_t errlen);
 

@@ -360,9 +360,27 @@ static int check_claim(const exp_decl *d, const decl_claim *cl, const decl_confi
     return rc;
 }
 
+/* A best_per column must take two or more values among the configurations. */
+static int check_best_per(const exp_decl *d, const decl_configs *c, const char *what, char *err, size_t errlen)
+{
+    for (int k = 0; k < d->nbest_per; k++) {
+        int col = 0, varies = 0;
+        while (col < c->ncols && strcmp(c->cols[col], d->best_per[k])) col++;
+        for (int i = 1; col < c->ncols && i < c->n && !varies; i++)
+            varies = !cell_eq(c->cell(c->ctx, i, col), c->cell(c->ctx, 0, col));
+        if (!varies) {
+            snprintf(err, errlen, "%s:%d: best_per = %s: %s takes one value %s; it needs two or more", d->path,
+                     d->best_per_line, d->best_per[k], d->best_per[k], what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int decl_check(const exp_decl *d, const decl_configs *c, const char *what, char *err, size_t errlen)
 {
     if (d->has_reference && check_sel(d, &d->reference, "reference", c, what, err, errlen)) return -1;
+    if (check_best_per(d, c, what, err, errlen)) return -1;
     for (int i = 0; i < d->nclaims; i++)
         if (check_claim(d, &d->claims[i], c, what, err, errlen)) return -1;
     for (int i = 0; i < d->ntables; i++)

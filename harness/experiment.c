@@ -250,6 +250,10 @@ static int exp_handler(void *user, const char *section, const char *name, const 
         if (decl_set_reference(p->decl, value, p->line, msg, sizeof msg)) return exp_fail(p, "reference: %s%s", msg, "");
         return 1;
     }
+    if (p->current == -1 && !strcmp(name, "best_per")) {
+        if (decl_set_best_per(p->decl, value, p->line, msg, sizeof msg)) return exp_fail(p, "best_per: %s%s", msg, "");
+        return 1;
+    }
     if (p->current == -1 && !strcmp(name, "name")) {
         if (!exp_name_ok(value)) return exp_fail(p, "name '%s' %s", value, EXP_NAME_RULE);
         snprintf(p->e->name, sizeof p->e->name, "%s", value);

@@ -28,10 +28,10 @@ $SWEEP run -j 2 --out "$T/torn" $EXP 2> "$T/torn.txt"; rc=$?
 check "an old directory with a torn line resumes" '[ $rc = 0 ] && grep -q "8 already done, 0 to train" "$T/torn.txt" && [ "$(rows "$T/torn/tiny/runs.csv")" = 8 ]'
 
 # a runs.csv with a column this build does not know (a newer sweep's) is never rewritten
-mkdir -p "$T/newer/tiny" && sed '1s/,l2,/,l2,future,/; 2,$s/,adam,0.001,0.9,0,/,adam,0.001,0.9,0,7,/' "$T/old/tiny/runs.csv" > "$T/newer/tiny/runs.csv"
+mkdir -p "$T/newer/tiny" && sed '1s/,l2,/,l2,future,/; 2,$s/,adam,0.001,constant,0.9,0,/,adam,0.001,constant,0.9,0,7,/' "$T/old/tiny/runs.csv" > "$T/newer/tiny/runs.csv"
 cp "$T/newer/tiny/runs.csv" "$T/newer.orig"
 $SWEEP run -j 2 --out "$T/newer" $EXP 2> "$T/newer.txt"; rc=$?
-check "a newer runs.csv is left as it is, the mismatch named" '[ $rc != 0 ] && cmp -s "$T/newer.orig" "$T/newer/tiny/runs.csv" && grep -q "header column 15 is .future." "$T/newer.txt"'
+check "a newer runs.csv is left as it is, the mismatch named" '[ $rc != 0 ] && cmp -s "$T/newer.orig" "$T/newer/tiny/runs.csv" && grep -q "header column 16 is .future." "$T/newer.txt"'
 
 # growing the grid: progress counts the whole sweep, and a dry run estimates the time
 $SWEEP run --dry-run --set dropout=0,0.5,0.2 --out "$T/old" $EXP > "$T/dry2.txt"

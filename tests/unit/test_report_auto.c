@@ -66,3 +66,50 @@ Test(report_auto, partial_sweep_and_unknown_column) {
     cr_expect(strstr(md, "| 0.5 | b | 1 of 2 |"), "the user's column is a configuration column:\n%s", md);
     cr_expect(strstr(md, "my_knob (2 values, categorical)"), "%s", md);
 }
+
+/* [sweep] best_per = train_size: at each size, the configuration with the best validation accuracy (dropout 0.5
+   at 100, dropout 0 at 200, whatever the test accuracy says), its difference from the reference at that size. */
+static void make_best_per(const char *best_per) {
+    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/experiment.ini", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "[sweep]\nname = bp\ndropout = 0, 0.5\ntrain_size = 100, 200\nseeds = 1-2\nreference = dropout=0\n"
+               "best_per = %s\n", best_per);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("run_id,status,variant,seed,hidden,dropout,train_size,data,epochs_run,train_acc,val_acc,test_acc\n", f);
+    for (int i = 0; i < 8; i++) {
+        int hi = i % 2, big = (i / 2) % 2, seed = 1 + i / 4;
+        double val = big ? (hi ? 0.70 : 0.80) : (hi ? 0.80 : 0.70), test = hi ? 0.60 + 0.01 * seed : 0.75 + 0.02 * seed;
+        fprintf(f, "r%d,ok,base,%d,8,%s,%s,d,3,0.9,%.2f,%.2f\n", i, seed, hi ? "0.5" : "0", big ? "200" : "100", val, test);
+    }
+    fclose(f);
+}
+
+Test(report_auto, best_per_column_is_chosen_on_validation) {
+    make_best_per("train_size");
+    report();
+    cr_expect(strstr(md, "### Best configuration at each train_size"), "%s", md);
+    cr_expect(strstr(md, "| 100 | dropout=0.5, train_size=100 | 2 | 80.00 ± "), "%s", md);
+    cr_expect(strstr(md, "| 200 | dropout=0, train_size=200 | 2 | 80.00 ± "), "%s", md);
+    cr_expect(strstr(md, "| 61.50 ± 6.35 | 78.00 ± 12.71 | -16.50 \\[-22.85, -10.15\\] | 0.0193 (Holm 0.0193, paired) |"),
+              "dropout 0.5 at 100 against dropout 0 at 100, paired by seed:\n%s", md);
+    cr_expect(strstr(md, "| is the reference |"), "%s", md);
+}
+
+Test(report_auto, best_per_must_name_a_varying_setting) {
+    make_best_per("batch_size");
+    char out[128];
+    snprintf(out, sizeof out, "%s/rep", dir);
+    const char *argv[] = {"report", "--no-plots", "-o", out, dir, NULL};
+    fflush(stdout);
+    cr_expect_eq(cmd_report(5, (char **)argv), 2);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
