@@ -293,6 +293,16 @@ static int exp_handler(void *user, const char *section, const char *name, const 
     return sec->values[setting] != NULL;
 }
 
+/* The [set] section as "key=value, ..." in the settings' order (experiment files say "seeds"). */
+static void exp_overrides_text(const exp_section *set, char *buf, size_t n) {
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < settings_count && len < n; i++)
+        if (set->values[i])
+            len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? ", " : "",
+                                    i == settings_seed_index() ? "seeds" : settings_table[i].name, set->values[i]);
+}
+
 void exp_section_free(exp_section *s) {
     for (int i = 0; i < 32; i++) free(s->values[i]);
 }
@@ -350,6 +360,7 @@ static int exp_load(experiment *e, const char *path, char *const *overrides, int
             snprintf(err, errlen, "%s: out of memory", path);
             goto done;
         }
+    exp_overrides_text(&p->set, e->overrides, sizeof e->overrides);
     for (int k = 0; k < n_overrides; k++) {
         const char *eq = strchr(overrides[k], '=');
         char key[128];

@@ -20,6 +20,7 @@ typedef struct exp_origins exp_origins;
 typedef struct {
     char name[128];        /* [sweep] name, default: the file's base name */
     char description[1024];
+    char overrides[512];   /* the file's [set] section (a stored sweep's --set) as "key=value, ...", or "" */
     char path[512];
     int n_variants;        /* 0 when the file has no [variant] sections */
     int n_runs;

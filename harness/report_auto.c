@@ -119,6 +119,9 @@ static void intro(auto_ctx *c)
     doc *d = &c->x->d;
     doc_heading(d, 2, "%s", c->title);
     if (e->description && *e->description) doc_text(d, "%s", e->description);
+    if (e->spec && e->spec->overrides[0])
+        doc_text(d, "**Run with overrides** (sweep run --set, stored as [set]): %s. They take precedence over the "
+                 "file's values, and over the description above where it says otherwise.", e->spec->overrides);
     int expect = expected_runs(e), have = 0, ok = 0;
     for (int g = 0; g < e->ngroups; g++) { have += e->groups[g].total; ok += e->groups[g].n; }
     char axes[1024] = "";

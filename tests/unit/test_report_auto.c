@@ -76,8 +76,8 @@ static void make_best_per(const char *best_per) {
     snprintf(path, sizeof path, "%s/experiment.ini", dir);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
-    fprintf(f, "[sweep]\nname = bp\ndropout = 0, 0.5\ntrain_size = 100, 200\nseeds = 1-2\nreference = dropout=0\n"
-               "best_per = %s\n", best_per);
+    fprintf(f, "[sweep]\nname = bp\ndropout = 0, 0.5\ntrain_size = 100, 200\nseeds = 1-3\nreference = dropout=0\n"
+               "best_per = %s\n[set]\nseeds = 1-2\n", best_per);
     fclose(f);
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     f = fopen(path, "w");
@@ -100,6 +100,7 @@ Test(report_auto, best_per_column_is_chosen_on_validation) {
     cr_expect(strstr(md, "| 61.50 ± 6.35 | 78.00 ± 12.71 | -16.50 \\[-22.85, -10.15\\] | 0.0193 (Holm 0.0193, paired) |"),
               "dropout 0.5 at 100 against dropout 0 at 100, paired by seed:\n%s", md);
     cr_expect(strstr(md, "| is the reference |"), "%s", md);
+    cr_expect(strstr(md, "**Run with overrides** (sweep run --set, stored as \\[set\\]): seeds=1-2."), "%s", md);
 }
 
 Test(report_auto, best_per_must_name_a_varying_setting) {
