@@ -94,9 +94,19 @@ fuzz:
 	@sh tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60) $(FUZZ_TARGETS)
 
 # Every tutorial experiment, then one combined report under results/reproduction (committed).
+# Then the science at full size (#13): the rate and comparison tables on all 55,000 training images (5 seeds,
+# into results/full/), the rate x data-size grid and the best-MLP search, with their own report in
+# results/full/reproduction. About 100 minutes of training on 2 cores; each command resumes where it stopped.
+FULL := --out results/full --set train_size=0 --set seeds=1-5
 reproduce: deps sweep
 	for e in $(TUTORIAL); do ./sweep run experiments/$$e.ini || exit 1; done
 	./sweep report -o results/reproduction $(addprefix results/,$(TUTORIAL))
+	./sweep run $(FULL) --set epochs=30 experiments/rate_table.ini
+	./sweep run $(FULL) --set epochs=50 experiments/combinations.ini
+	./sweep run experiments/rate_size.ini
+	./sweep run experiments/best_mlp.ini
+	./sweep report -o results/full/reproduction results/full/rate_table results/full/combinations \
+	    results/rate_size results/best_mlp
 
 bench: deps sweep
 	CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDLIBS="$(ALL_LIBS)" sh bench/run.sh
