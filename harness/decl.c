@@ -1,5 +1,5 @@
 /* decl: the keys of [claim NAME] and [table NAME] sections and [sweep] reference, as experiment.c reads
-   them line by line (it prefixes file:line to every message returned here). */
+   them line by line (it prefixes file:line to every message returned here); [census NAME] is decl_census.c. */
 #include "decl.h"
 #include <ctype.h>
 #include <math.h>
@@ -31,6 +31,7 @@ void decl_free(exp_decl *d)
     }
     free(d->claims);
     free(d->tables);
+    decl_census_free(d);
     free(d);
 }
 
@@ -62,6 +63,7 @@ static int append(char **dst, const char *text)
 
 int decl_enter(exp_decl *d, const char *section, int line, char *err, size_t errlen)
 {
+    if (!strncmp(section, "census ", 7)) return decl_census_enter(d, section + 7, line, err, errlen);
     int claim = !strncmp(section, "claim ", 6), tab = !strncmp(section, "table ", 6);
     if (!claim && !tab) return 0;
     char name[256];
@@ -79,6 +81,7 @@ int decl_enter(exp_decl *d, const char *section, int line, char *err, size_t err
         snprintf(c->name, sizeof c->name, "%s", n);
         c->line = line;
         c->quant = DECL_ALL;
+        d->current_kind = DECL_IN_CLAIM;
         d->current = d->nclaims++;
         return 1;
     }
@@ -91,7 +94,8 @@ int decl_enter(exp_decl *d, const char *section, int line, char *err, size_t err
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", n);
     t->line = line;
-    d->current = -(d->ntables++ + 2);
+    d->current_kind = DECL_IN_TABLE;
+    d->current = d->ntables++;
     return 1;
 }
 
@@ -282,9 +286,10 @@ static int table_key(decl_table *t, const char *key, const char *value, int cont
 
 int decl_key(exp_decl *d, const char *key, const char *value, int cont, int line, char *err, size_t errlen)
 {
-    if (d->current >= 0) return claim_key(&d->claims[d->current], key, value, cont, line, err, errlen);
-    if (d->current <= -2) return table_key(&d->tables[-d->current - 2], key, value, cont, line, err, errlen);
-    return fail(err, errlen, "'%s' is outside a [claim] or [table]", key);
+    if (d->current < 0) return fail(err, errlen, "'%s' is outside a [claim], [table] or [census]", key);
+    if (d->current_kind == DECL_IN_CLAIM) return claim_key(&d->claims[d->current], key, value, cont, line, err, errlen);
+    if (d->current_kind == DECL_IN_TABLE) return table_key(&d->tables[d->current], key, value, cont, line, err, errlen);
+    return decl_census_key(&d->censuses[d->current], key, value, cont, err, errlen);
 }
 
 static int finish_claim(const exp_decl *d, decl_claim *c, char *err, size_t errlen)
@@ -354,5 +359,7 @@ int decl_finish(exp_decl *d, char *err, size_t errlen)
         if (finish_claim(d, &d->claims[i], err, errlen)) return -1;
     for (int i = 0; i < d->ntables; i++)
         if (finish_table(d, &d->tables[i], err, errlen)) return -1;
+    for (int i = 0; i < d->ncensuses; i++)
+        if (decl_census_finish(d, &d->censuses[i], err, errlen)) return -1;
     return 0;
 }

@@ -1,7 +1,8 @@
-/* decl: what an experiment file declares beyond its grid — the reference configuration, claims and tables —
-   parsed for experiment.c (which hands it the [claim NAME] and [table NAME] sections and [sweep] reference),
-   and selectors: which configurations a claim or a table row means. README.md "Declarations" documents the
-   language; the report (report_claims.c, report_tables.c) evaluates it. */
+/* decl: what an experiment file declares beyond its grid — the reference configuration, claims, tables and
+   censuses — parsed for experiment.c (which hands it the [claim NAME], [table NAME] and [census NAME]
+   sections and [sweep] reference), and selectors: which configurations a claim or a table row means.
+   README.md "Declarations" documents the language; the report (report_claims.c, report_tables.c,
+   report_census.c) evaluates it. */
 #ifndef SWEEP_DECL_H
 #define SWEEP_DECL_H
 #include <stddef.h>
@@ -55,6 +56,24 @@ typedef struct {
 
 #define DECL_MAX_BEST_PER 4          /* decl.c says "more than 4 columns" */
 
+/* [census NAME]: counted zeros of a Linear -> ReLU -> dropout layer (models/census.h) against the counts a
+   text claims, per mode. Needs no run: the report measures it. */
+#define DECL_MAX_CLAIMED 16
+typedef enum { DECL_MODE_TRAIN, DECL_MODE_EVAL, DECL_NMODES } decl_mode;
+typedef struct {
+    char name[160];
+    char *quote;                     /* the text whose counts are checked, verbatim */
+    int inputs, units;               /* the Linear layer */
+    double dropout;
+    int samples, layers;             /* random inputs per layer (default 10000), layers drawn (default 1) */
+    unsigned long long seed;         /* default 1 */
+    int claimed[DECL_NMODES][DECL_MAX_CLAIMED], nclaimed[DECL_NMODES];   /* claimed_train, claimed_eval */
+    unsigned seen;                   /* the keys given, a bit each (decl_census.c) */
+    int line;                        /* of the [census] header */
+} decl_census;
+
+typedef enum { DECL_IN_CLAIM, DECL_IN_TABLE, DECL_IN_CENSUS } decl_section;
+
 typedef struct exp_decl {
     char path[512];
     decl_sel reference;
@@ -65,13 +84,16 @@ typedef struct exp_decl {
     int nclaims;
     decl_table *tables;
     int ntables;
-    int current;             /* while parsing: >= 0 claim index, <= -2 table -(index + 2), -1 none */
+    decl_census *censuses;
+    int ncensuses;
+    decl_section current_kind;   /* while parsing: the kind of the current section */
+    int current;                 /* and its index among claims, tables or censuses; -1 none */
 } exp_decl;
 
 exp_decl *decl_new(const char *path);
 void decl_free(exp_decl *d);
-/* A section header: 1 when it is [claim NAME] or [table NAME] (now the current section), 0 when it is not
-   a declaration section, -1 on error (message in err, without file:line). */
+/* A section header: 1 when it is [claim NAME], [table NAME] or [census NAME] (now the current section), 0 when
+   it is not a declaration section, -1 on error (message in err, without file:line). */
 int decl_enter(exp_decl *d, const char *section, int line, char *err, size_t errlen);
 /* A key of the current declaration section; cont = 1 for an indented continuation line of the last key. */
 int decl_key(exp_decl *d, const char *key, const char *value, int cont, int line, char *err, size_t errlen);
@@ -80,8 +102,18 @@ int decl_set_reference(exp_decl *d, const char *value, int line, char *err, size
 /* [sweep] best_per = COLUMN[, COLUMN]: configuration columns at each of whose values the report picks the best
    configuration on validation accuracy. */
 int decl_set_best_per(exp_decl *d, const char *value, int line, char *err, size_t errlen);
-/* After the file: every claim and table complete. Errors are "file:line: ...". */
+/* After the file: every claim, table and census complete. Errors are "file:line: ...". */
 int decl_finish(exp_decl *d, char *err, size_t errlen);
+
+/* ---- [census NAME] sections (decl_census.c), called by the functions above ---- */
+/* [census NAME] seen (name: what follows "census "): 1, now the current section, or -1 (message in err). */
+int decl_census_enter(exp_decl *d, const char *name, int line, char *err, size_t errlen);
+/* A key of c, checked against its range; only quote continues on indented lines (cont = 1). */
+int decl_census_key(decl_census *c, const char *key, const char *value, int cont, char *err, size_t errlen);
+/* After the file: the required keys given, the claimed counts within units. Errors are "file:line: ...". */
+int decl_census_finish(const exp_decl *d, decl_census *c, char *err, size_t errlen);
+/* Free every census of d (their quotes and the array). */
+void decl_census_free(exp_decl *d);
 
 /* ---- configurations and selectors (decl_select.c) ---- */
 /* A set of configurations, each a row of configuration-column values (variant and the settings). */

@@ -6,7 +6,7 @@
    separated by '/': "hidden = 16,16 / 64,64 / 256,256". Runs = seeds x variants x axes.
    [set]                         key = value pairs applied on top of every section, as --set (sweep run records
                                  its --set arguments there in the stored DIR/experiment.ini).
-   [claim NAME], [table NAME] and [sweep] reference: declarations, parsed by decl.c. */
+   [claim NAME], [table NAME], [census NAME] and [sweep] reference: declarations, parsed by decl.c. */
 #include "experiment.h"
 #include "idset.h"
 #include "decl.h"
@@ -185,7 +185,7 @@ static int exp_enter_section(exp_parse *p, const char *section) {
     }
     if (strncmp(section, "variant ", 8) || !section[8])
         return exp_fail(p, "unknown section [%s]; allowed: [sweep], [variant NAME], [claim NAME], [table NAME], "
-                        "[set]%s", section, "");
+                        "[census NAME], [set]%s", section, "");
     const char *vname = section + 8;
     while (*vname == ' ') vname++;
     for (int i = 0; i < p->n_variants; i++)

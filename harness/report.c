@@ -23,7 +23,8 @@ static const char usage[] =
     "  differences against a reference configuration paired by seed (Holm-corrected). Several\n"
     "  experiments make one combined report, in the order given; two with the same name are told apart by\n"
     "  their path. The experiment's declaration stored by sweep run (DIR/experiment.ini: name, description,\n"
-    "  reference, [table] and [claim] sections) gives the title, the reference, its tables and claim verdicts.\n"
+    "  reference, [table], [claim] and [census] sections) gives the title, the reference, its tables, claim\n"
+    "  verdicts and censuses (zeros of a Linear-ReLU-dropout layer counted by cause; no runs needed).\n"
     "  -o, --out OUTDIR  where the report goes (default: the DIR when there is one, else results/report)\n"
     "  --no-plots        tables only, no gnuplot\n"
     "  -h, --help        this text\n"
@@ -377,6 +378,7 @@ int cmd_report(int argc, char **argv)
     for (int i = 0; i < ndirs; i++) {
         rpt_section_auto(x, &exps[i]);
         rpt_section_declared(x, &exps[i]);   /* the experiment's declared tables and claims */
+        rpt_section_census(x, &exps[i]);     /* and its censuses */
         if (rpt_section_search(&x->d, exps[i].dir, err, sizeof err) < 0 || rpt_search_ladder(x, &exps[i]) < 0)
             fprintf(stderr, "sweep report: warning: %s: the search section is incomplete: %s\n", exps[i].label, err);
         if (i > 0 && !strcmp(exps[i].name, exps[i - 1].name)) rpt_side_by_side(x, &exps[i - 1], &exps[i]);

@@ -244,6 +244,9 @@ void rpt_safe_name(char *s);
 /* The experiment's declared tables, then its claims with their verdicts, after the automatic section (one call
    site, in report.c); nothing when it declares none. */
 int rpt_section_declared(rpt_ctx *x, rpt_exp *e);
+/* The experiment's declared censuses (report_census.c), each with its verdict, after its claims; nothing when
+   it declares none. */
+int rpt_section_census(rpt_ctx *x, rpt_exp *e);
 
 /* The generic configuration table (varying columns, test/train acc, gap, epochs run). */
 void rpt_generic_table(rpt_ctx *x, const rpt_exp *e);

@@ -1,4 +1,5 @@
 /* rng: xoshiro256** (Blackman & Vigna) seeded through splitmix64. All state lives in rng_state. */
+#include <math.h>
 #include "rng.h"
 
 static uint64_t splitmix64(uint64_t *x) {
@@ -33,6 +34,12 @@ uint64_t rng_u64(rng_state *r) {
 
 float rng_uniform(rng_state *r) {
     return (float)(rng_u64(r) >> 40) * (1.0f / 16777216.0f);
+}
+
+float rng_normal(rng_state *r) {
+    /* u1 in (0, 1], so log(u1) is finite; the second Box-Muller value is dropped to keep no hidden state. */
+    double u1 = ((rng_u64(r) >> 11) + 1) * 0x1.0p-53, u2 = (rng_u64(r) >> 11) * 0x1.0p-53;
+    return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
 }
 
 uint32_t rng_below(rng_state *r, uint32_t n) {

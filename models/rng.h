@@ -13,10 +13,13 @@ uint64_t rng_u64(rng_state *r);
 float rng_uniform(rng_state *r);
 /* Uniform integer in [0, n), unbiased; n > 0. */
 uint32_t rng_below(rng_state *r, uint32_t n);
+/* Standard normal (mean 0, variance 1) by Box-Muller from two 53-bit uniforms, one value per call. */
+float rng_normal(rng_state *r);
 /* Fisher-Yates shuffle of idx[0..n). */
 void rng_shuffle(rng_state *r, int *idx, int n);
 
-/* Stream numbers used by a training run, so each kind of randomness is independent. */
-enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DROPOUT = 3, RNG_STREAM_AUGMENT = 4, RNG_STREAM_EVAL = 5 };
+/* Stream numbers, so each kind of randomness of a run (or of a census) is independent. */
+enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DROPOUT = 3, RNG_STREAM_AUGMENT = 4, RNG_STREAM_EVAL = 5,
+       RNG_STREAM_INPUT = 6 /* random inputs that are not data (census.h) */ };
 
 #endif

@@ -180,7 +180,76 @@ Test(claims, incomplete_or_malformed_claims)
     cr_assert(strstr(load_error("[claim c]\ncolour = red\n"), "F:7: unknown key 'colour' in a [claim]"));
     cr_assert(strstr(load_error("[claim c]\n[claim c]\n"), "F:7: [claim c] is declared twice"));
     cr_assert(strstr(load_error("[table t]\ncolumns = A\nrow = dropout=0 : a | b\n"), "F:8: row: 2 text cells for 1"));
-    cr_assert(strstr(load_error("[bogus]\n"), "allowed: [sweep], [variant NAME], [claim NAME], [table NAME], [set]"));
+    cr_assert(strstr(load_error("[bogus]\n"),
+                     "allowed: [sweep], [variant NAME], [claim NAME], [table NAME], [census NAME], [set]"));
+}
+
+static const char census_ok[] = "[census c]\nquote = q\n    r\ninputs = 100\nunits = 50\ndropout_rate = 0.3\n"
+                                "claimed_train = 16, 14\n";
+
+/* [census NAME]: every key is checked at its line, and a whole section at its header (lines 6, 7, ...). */
+Test(claims, census_declarations)
+{
+    cr_assert_str_eq(load_error(census_ok), "");
+    cr_assert_str_eq(load_error("[census c]\nquote = q\ninputs = 1\nunits = 1\ndropout_rate = 0\nclaimed_eval = 0, 1\n"
+                                "samples = 10\nlayers = 2\nseed = 18446744073709551615\n"), "");
+    cr_assert(strstr(load_error("[census c]\nunits = 0\n"), "F:7: units: 0 is out of range: allowed [1, 4096]"));
+    cr_assert(strstr(load_error("[census c]\ninputs = 1e2\n"), "F:7: inputs: '1e2' is not a whole number"));
+    cr_assert(strstr(load_error("[census c]\ndropout_rate = 1\n"),
+                     "F:7: dropout_rate: '1' is out of range: allowed [0, 1)"));
+    cr_assert(strstr(load_error("[census c]\nseed = -1\n"), "F:7: seed: '-1' is not a whole number"));
+    cr_assert(strstr(load_error("[census c]\nclaimed_train = 16, x\n"), "F:7: claimed_train: 'x' is not a whole"));
+    cr_assert(strstr(load_error("[census c]\nunits = 5\nunits = 6\n"), "F:8: 'units' is set twice"));
+    cr_assert(strstr(load_error("[census c]\ncolour = red\n"), "F:7: unknown key 'colour' in a [census]; allowed: "));
+    cr_assert(strstr(load_error("[census c]\nunits = 5\n    6\n"), "F:8: units: only quote may continue"));
+    cr_assert(strstr(load_error("[census c]\n[census c]\n"), "F:7: [census c] is declared twice"));
+    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\n"),
+                     "F:6: [census c] has no 'dropout_rate'"));
+    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\n"),
+                     "F:6: [census c] claims no count: give claimed_train or claimed_eval"));
+    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 6\n"),
+                     "F:6: [census c]: a claimed count of 6 zeros among 5 units"));
+    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 1\n"
+                                "samples = 100000\nlayers = 101\n"), "F:6: [census c]: samples x layers is 10100000"));
+    /* after a [census], a key of another section goes to that section */
+    cr_assert_str_eq(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 1\n"
+                                "[claim d]\nquote = q\nmetric = test_acc\ncompare = dropout>0\nagainst = dropout=0\n"
+                                "direction = less\n"), "");
+}
+
+/* The census's rule in the report: a claimed count inside the central 95% of output == 0 is consistent, one
+   outside is refuted, and the census is supported only when every count is consistent. (Seed 1, 2000 inputs:
+   training-mode zeros [25, 39], eval-mode zeros [18, 32].) */
+Test(claims, census_verdict_follows_the_range)
+{
+    char dir[] = "/tmp/sweep_claims_XXXXXX", out[512], path[600];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(header, f);
+    for (int s = 1; s <= 2; s++) { put_run(f, s, s, 0, 64, 0.8); put_run(f, 10 + s, s, 0.5, 64, 0.79); }
+    fclose(f);
+    write_file(dir, "experiment.ini", "[sweep]\nname = t\ndropout = 0, 0.5\nseeds = 1-2\n"
+               "[census fits]\nquote = q\ninputs = 100\nunits = 50\ndropout_rate = 0.3\nsamples = 2000\n"
+               "claimed_train = 32\nclaimed_eval = 25\n"
+               "[census half fits]\nquote = q\ninputs = 100\nunits = 50\ndropout_rate = 0.3\nsamples = 2000\n"
+               "claimed_train = 32, 16\n");
+    cr_assert_eq(report(dir, out), 0);
+    snprintf(path, sizeof path, "%s/report.md", out);
+    char *md = slurp(path);
+    cr_assert_not_null(md);
+    cr_assert_not_null(strstr(md, "**Verdict on \"fits\": supported.** Decision rule: "));
+    cr_assert_not_null(strstr(md, "Measured: 2 of 2 claimed count(s) consistent"));
+    cr_assert_not_null(strstr(md, "**Verdict on \"half fits\": contradicted.**"));
+    cr_assert_not_null(strstr(md, "Measured: 1 of 2 claimed count(s) consistent"));
+    cr_assert_not_null(strstr(md, "| training | 32 | \\[25, 39\\]"));
+    cr_assert_not_null(strstr(md, "| **consistent** | refuted: \\[9, 21\\]"), "32 is not a count of the mask's zeros");
+    cr_assert_not_null(strstr(md, "| eval | 25 | \\[18, 32\\]"));
+    cr_assert_not_null(strstr(md, "| **consistent** | refuted: the mask is off in eval mode (0) |"));
+    cr_assert_not_null(strstr(md, "| training | 16 | \\[25, 39\\] (mean "));
+    cr_assert_not_null(strstr(md, "| **refuted** | consistent: \\[9, 21\\]"));
+    free(md);
 }
 
 /* A declaration right for its grid but not for the runs in the directory (renamed axis values, a partial

@@ -134,11 +134,36 @@ Test(report, claims_verdicts)
     cr_assert_not_null(strstr(md, "**Verdict on \"forgetting eval mode gives random predictions\": contradicted.**"));
     cr_assert_not_null(strstr(md, "**Verdict on \"dropout with batch size &lt; 16 adds too much noise\": supported.**"));
     cr_assert_not_null(strstr(md, "> Dropout with small batch sizes: With batch size &lt; 16, dropout adds too much noise."));
+    /* eval_mode's census (the declaration is data; the counts are measured at report time, seed 1): the counts
+       by cause, the claimed counts read against output == 0, and what counting only the mask would give */
+    cr_assert_not_null(strstr(md, "### Census: the demo counts 14-16 zeros in training mode and 0 in eval mode\n"));
+    cr_assert_not_null(strstr(md, "| training | ReLU only (pre-activation ≤ 0, kept by the mask) | 17.52 | 5–30 | "
+                                  "\\[11, 24\\] |  |"));
+    cr_assert_not_null(strstr(md, "| training | **all: output == 0** | 32.51 | 19–47 | \\[26, 39\\] | 16, 14, 15 |"));
+    cr_assert_not_null(strstr(md, "| eval | **all: output == 0** (no mask: all ReLU's) | 25.02 | 12–40 | "
+                                  "\\[18, 32\\] | 0 |"));
+    cr_assert_not_null(strstr(md, "| training | 16 | \\[26, 39\\] (mean 32.51) | 0 of 10000 | **refuted** | "
+                                  "consistent: \\[9, 21\\] (mean 14.99) |"));
+    cr_assert_not_null(strstr(md, "| eval | 0 | \\[18, 32\\] (mean 25.02) | 0 of 10000 | **refuted** | "
+                                  "consistent: the mask is off in eval mode (0) |"));
+    cr_assert_not_null(strstr(md, "**Verdict on \"the demo counts 14-16 zeros in training mode and 0 in eval mode\": "
+                                  "contradicted.** Decision rule: a claimed count is consistent when it lies in the "
+                                  "central 95% of the measured per-input counts"));
+    cr_assert_not_null(strstr(md, "| eval_mode | the demo counts 14-16 zeros in training mode and 0 in eval mode | "
+                                  "**contradicted** |"), "in the verdict summary");
+    cr_assert_not_null(strstr(md, "Pass 2: 14/50 neurons dropped &lt;- Different each time!"), "the quote, escaped");
     /* sections in the order of the arguments */
     char *b = strstr(md, "## batch_size\n"), *o = strstr(md, "## output_dropout\n"),
          *e = strstr(md, "## eval_mode\n");
     cr_assert(b && o && e && o < e && e < b, "sections out of order");
     assert_png(out, "output_dropout_auto_curves_acc");
+    char *html = slurp(file_in(out, "report.html"));
+    cr_assert_not_null(html);
+    cr_assert_not_null(strstr(html, "\">Census: the demo counts 14-16 zeros in training mode and 0 in eval mode <a "
+                                    "class=\"anchor\""), "an anchored heading");
+    cr_assert_not_null(strstr(html, "<td><strong>refuted</strong></td>"));
+    cr_assert_not_null(strstr(html, "Pass 2: 14/50 neurons dropped &lt;- Different each time!"), "the quote, escaped");
+    free(html);
     free(md);
 }
 
