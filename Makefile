@@ -105,8 +105,9 @@ reproduce: deps sweep
 	./sweep run $(FULL) --set epochs=50 experiments/combinations.ini
 	./sweep run experiments/rate_size.ini
 	./sweep run experiments/best_mlp.ini
-	./sweep report -o results/full/reproduction results/full/rate_table results/full/combinations \
-	    results/rate_size results/best_mlp
+	./sweep run experiments/best_mlp_aug.ini
+	./sweep report -o results/full/reproduction results/rate_size results/full/rate_table \
+	    results/full/combinations results/best_mlp results/best_mlp_aug
 
 bench: deps sweep
 	CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDLIBS="$(ALL_LIBS)" sh bench/run.sh
