@@ -106,8 +106,9 @@ reproduce: deps sweep
 	./sweep run experiments/rate_size.ini
 	./sweep run experiments/best_mlp.ini
 	./sweep run experiments/best_mlp_aug.ini
+	./sweep run experiments/best_mlp_long.ini
 	./sweep report -o results/full/reproduction results/rate_size results/full/rate_table \
-	    results/full/combinations results/best_mlp results/best_mlp_aug
+	    results/full/combinations results/best_mlp results/best_mlp_aug results/best_mlp_long
 
 bench: deps sweep
 	CC="$(CC)" CFLAGS="$(ALL_CFLAGS)" LDLIBS="$(ALL_LIBS)" sh bench/run.sh
