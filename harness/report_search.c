@@ -120,12 +120,19 @@ int rpt_section_search(doc *d, const char *dir, char *err, size_t errlen) {
         int j = i;
         char pruned[RPT_CELL] = "";
         size_t used = 0;
+        int npruned = 0, listed = 0;    /* those that do not fit in the cell are counted: "and 5 more" */
         while (j < rg.nrows && !strcmp(table_cell(&rg, j, c_lad), table_cell(&rg, i, c_lad)) &&
                !strcmp(table_cell(&rg, j, c_rung), table_cell(&rg, i, c_rung))) {
-            if (!strcmp(table_cell(&rg, j, c_pro), "0") && used < sizeof pruned)
-                used += (size_t)snprintf(pruned + used, sizeof pruned - used, "%s%s", used ? "; " : "", table_cell(&rg, j, c_desc));
+            const char *desc = table_cell(&rg, j, c_desc);
+            if (!strcmp(table_cell(&rg, j, c_pro), "0") && listed == npruned++ &&
+                used + strlen(desc) + 2 < sizeof pruned - 24) {
+                used += (size_t)snprintf(pruned + used, sizeof pruned - used, "%s%s", used ? "; " : "", desc);
+                listed++;
+            }
             j++;
         }
+        if (npruned > listed)
+            used += (size_t)snprintf(pruned + used, sizeof pruned - used, "%s%d more", used ? "; and " : "", npruned - listed);
         doc_rb_clear(&r);
         doc_rb_add(&r, "%s", table_cell(&rg, i, c_lad));
         doc_rb_add(&r, "%s", table_cell(&rg, i, c_rung));

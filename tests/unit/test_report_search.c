@@ -63,3 +63,40 @@ Test(report_search, summary_of_a_halving) {
     cr_assert_eq(rpt_search_summarize(dir, &s, err, sizeof err), 0, "no rungs.csv: not a search");
     rmdir(dir);
 }
+
+/* Many long names pruned at one rung: the cell lists whole names that fit and counts the rest ("and 9 more"),
+   instead of cutting a name where the cell ends. */
+Test(report_search, long_pruned_list_is_counted_not_cut) {
+    char dir[] = "/tmp/sweep-rs.XXXXXX", path[256], err[512];
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/rungs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "ladder,configuration,rung,epochs,metric,value,rank,promoted,description\n");
+    for (int i = 0; i < 12; i++)
+        fprintf(f, "halving,%016d,0,1,val_acc,0.%d,%d,%d,dropout=0.%d input_dropout=0.2 augment=shift1+flip\n", i,
+                90 - i, i + 1, i == 0, i);
+    fclose(f);
+    char runs[256];
+    snprintf(runs, sizeof runs, "%s/runs.csv", dir);
+    f = fopen(runs, "w");
+    fprintf(f, "run_id,status,variant,seed,dropout,epochs,epochs_run,test_acc\nr1,ok,base,1,0,1,1,0.5\n");
+    fclose(f);
+    doc d = {0};
+    cr_assert_eq(rpt_section_search(&d, dir, err, sizeof err), 0, "%s", err);
+    const char *cell = NULL;
+    for (int i = 0; i < d.n; i++)
+        if (d.blocks[i].kind == DOC_TABLE && d.blocks[i].nrows >= 1 && d.blocks[i].ncols >= 6)
+            cell = d.blocks[i].cells[2 * d.blocks[i].ncols - 1];
+    cr_assert_not_null(cell);
+    const char *more = strstr(cell, "; and ");
+    cr_assert_not_null(more, "%s", cell);
+    int listed = 1, rest = 0;
+    for (const char *p = cell; p < more; p++) listed += *p == ';';
+    cr_assert_eq(sscanf(more, "; and %d more", &rest), 1, "%s", cell);
+    cr_assert_eq(listed + rest, 11, "%s", cell);
+    cr_assert(strstr(more - 13, "shift1+flip; and "), "the last listed name is whole: %s", cell);
+    doc_free(&d);
+    unlink(path);
+    unlink(runs);
+    rmdir(dir);
+}
