@@ -65,9 +65,9 @@ static void axis_plot(auto_ctx *c, int ka)
         if (!auto_on_slice(c, gr, held)) continue;
         int ia = auto_value_index(c, a, gr), ib = b ? auto_value_index(c, b, gr) : 0;
         if (ia < 0 || ib < 0 || ib >= nb) continue;
-        nfilled += !filled[ia];
-        filled[ia] = 1;
         rpt_summary(e, gr, M_TEST_ACC, &acc[(size_t)(2 * ib) * nr + ia]);
+        nfilled += !filled[ia] && gr->n > 0;    /* an x with a run ok (a search prunes whole configurations) */
+        filled[ia] |= gr->n > 0;
         rpt_summary(e, gr, M_TRAIN_ACC, &acc[(size_t)(2 * ib + 1) * nr + ia]);
         rpt_summary(e, gr, M_GAP, &gap[(size_t)ib * nr + ia]);
     }
@@ -174,9 +174,9 @@ void auto_bars(auto_ctx *c)
             const rpt_group *gr = &e->groups[g];
             int ia = auto_value_index(c, a, gr);
             if (ia < 0 || !auto_on_slice(c, gr, held)) continue;
-            nfilled += v[ia].n == 0;
             rpt_summary(e, gr, M_TEST_ACC, &v[ia]);
         }
+        for (int i = 0; i < a->nvals; i++) nfilled += v[i].n > 0;   /* values with a run ok (not all pruned) */
         if (nfilled < 2) { free(v); continue; }
         char base[300], title[600], note[1024], cap[2048], ymin[32], ymax[32], zero[160] = "";
         const char *an = e->runs.cols[a->col], *names[] = { "test accuracy" };

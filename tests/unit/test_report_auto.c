@@ -114,3 +114,33 @@ Test(report_auto, best_per_must_name_a_varying_setting) {
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* A search prunes whole configurations: a plot whose slice holds only pruned runs is left out, not handed to
+   gnuplot with no valid point (which failed the report, exit 1). */
+Test(report_auto, plots_skip_slices_with_only_pruned_runs) {
+    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("run_id,status,variant,seed,hidden,dropout,augment,data,epochs_run,train_acc,val_acc,test_acc\n", f);
+    const char *aug[] = {"flip", "none", "shift1"};
+    int id = 0;
+    for (int d = 0; d < 2; d++)
+        for (int a = 0; a < 3; a++)
+            for (int seed = 1; seed <= 2; seed++) {
+                int ok = d == 1 && a == 1;
+                fprintf(f, "r%d,%s,base,%d,8,%s,%s,d,%d,0.9,0.8%d,0.7%d\n", id++, ok ? "ok" : "pruned", seed,
+                        d ? "0.5" : "0", aug[a], ok ? 3 : 1, seed, seed);
+            }
+    fclose(f);
+    char out[128];
+    snprintf(out, sizeof out, "%s/rep", dir);
+    const char *argv[] = {"report", "-o", out, dir, NULL};
+    fflush(stdout);
+    cr_expect_eq(cmd_report(4, (char **)argv), 0, "a plot of pruned runs only failed the report");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
