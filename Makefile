@@ -96,7 +96,7 @@ fuzz:
 # Every tutorial experiment, then one combined report under results/reproduction (committed).
 # Then the science at full size (#13): the rate and comparison tables on all 55,000 training images (5 seeds,
 # into results/full/), the rate x data-size grid and the best-MLP search, with their own report in
-# results/full/reproduction. About 100 minutes of training on 2 cores; each command resumes where it stopped.
+# results/full/reproduction. About 2 hours of training on 2 cores; each command resumes where it stopped.
 FULL := --out results/full --set train_size=0 --set seeds=1-5
 reproduce: deps sweep
 	for e in $(TUTORIAL); do ./sweep run experiments/$$e.ini || exit 1; done
