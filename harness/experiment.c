@@ -1,4 +1,5 @@
-/* experiment: parsing with inih (our own line-counting reader gives file:line for every error) and grid expansion.
+/* experiment: reading an experiment file with inih (our own line-counting reader gives file:line for every
+   error) into sections; experiment_build.c turns them into runs.
 
    [sweep]                       name, description, seeds = 1-3 (or 1,4,7), and any setting as the base.
    [variant NAME]                any setting, overriding the base for that variant.
@@ -312,7 +313,6 @@ static int exp_load(experiment *e, const char *path, char *const *overrides, int
                     char *err, size_t errlen) {
     memset(e, 0, sizeof *e);
     search_spec_init(&e->search);
-    exp_section *samples = NULL;
     if (strlen(path) >= sizeof e->path) {
         snprintf(err, errlen, "%.200s...: path too long (%zu characters; at most %zu)", path, strlen(path), sizeof e->path - 1);
         return -1;
@@ -399,85 +399,11 @@ static int exp_load(experiment *e, const char *path, char *const *overrides, int
                  EXP_NAME_RULE);
         goto done;
     }
-    {
-        char (*it)[256] = malloc(sizeof(char[EXP_MAX_ITEMS][256]));
-        int ep = settings_find("epochs"), single = 1;
-        const char *ev[EXP_MAX_VARIANTS + 2] = {p->base.values[ep], over.values[ep]};
-        for (int v = 0; v < p->n_variants; v++) ev[v + 2] = p->variants[v].values[ep];
-        for (int v = 0; it && v < p->n_variants + 2; v++) single &= !ev[v] || exp_items(ep, ev[v], it, EXP_MAX_ITEMS) == 1;
-        free(it);
-        if (search_decl_check(&e->search, path, single, 0, err, errlen)) goto done;
-    }
-    int n_bases = e->search.samples ? e->search.samples : 1;
-    if (e->search.samples) {
-        samples = calloc((size_t)n_bases, sizeof *samples);
-        if (!samples) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            goto done;
-        }
-        if (exp_draw_samples(e, &p->base, samples, err, errlen)) goto done;
-    }
-    double total = 0;
-    int nv = p->n_variants ? p->n_variants : 1, widest = -1, widest_n = 0, widest_v = 0;
-    for (int b = 0; b < n_bases; b++)
-        for (int v = 0; v < nv; v++) {
-            int before = widest_n;
-            double n = exp_count(samples ? &samples[b] : &p->base, p->n_variants ? &p->variants[v] : NULL, &over,
-                                 &widest, &widest_n);
-            if (n < 0) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                goto done;
-            }
-            if (widest_n > before) widest_v = v;
-            total += n;
-        }
-    if (total > EXP_MAX_RUNS) {
-        const exp_section *wv = p->n_variants ? &p->variants[widest_v] : NULL;
-        const char *key = widest == settings_seed_index() ? "seeds" : settings_table[widest].name;
-        char where[600];
-        if (over.values[widest]) snprintf(where, sizeof where, "--set %s", key);
-        else snprintf(where, sizeof where, "%s:%d", path, exp_line(&p->base, wv, widest));
-        snprintf(err, errlen, total < 1e15 ? "%s: the grid has %.0f runs; at most %d runs per experiment (the longest list: %s, %d values)"
-                                           : "%s: the grid has %.3g runs; at most %d runs per experiment (the longest list: %s, %d values)",
-                 where, total, EXP_MAX_RUNS, key, widest_n);
-        goto done;
-    }
-    e->runs = calloc((size_t)total, sizeof *e->runs);
-    idset seen;
-    if (!e->runs || idset_init(&seen, (size_t)total)) {
-        snprintf(err, errlen, "%s: out of memory for %.0f runs", path, total);
-        goto done;
-    }
-    e->n_variants = p->n_variants;
-    int failed = 0;
-    for (int seed_pass = 0; seed_pass < EXP_MAX_ITEMS && !failed; seed_pass++) {
-        int before = e->n_runs;
-        for (int v = 0; v < nv && !failed; v++)
-            for (int b = 0; b < n_bases && !failed; b++)
-                failed = exp_expand(e, (int)total, &seen, p->n_variants ? p->variants[v].name : "base",
-                                    samples ? &samples[b] : &p->base, p->n_variants ? &p->variants[v] : NULL, &over,
-                                    seed_pass, err, errlen) != 0;
-        if (e->n_runs == before) break;
-    }
-    idset_free(&seen);
-    if (failed) goto done;
-    if (exp_keep_origins(e, &p->base, p->variants, p->n_variants, &over)) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto done;
-    }
-    for (int k = 0; k < e->n_runs; k++)
-        if ((e->search.kind == SEARCH_HALVING || e->search.kind == SEARCH_HYPERBAND) && e->runs[k].cfg.train.early_stopping) {
-            snprintf(err, errlen, "%s:%d: search = halving or hyperband ranks every configuration at the rung epochs: "
-                     "early_stopping must be 0", path, e->search.line_search);
-            goto done;
-        }
     e->decl = p->decl;
     p->decl = NULL;
-    if (decl_check_grid(e, err, errlen)) goto done;
+    if (exp_build(e, &p->base, p->variants, p->n_variants, &over, err, errlen)) goto done;
     rc = 0;
 done:
-    for (int b = 0; samples && b < e->search.samples; b++) exp_section_free(&samples[b]);
-    free(samples);
     decl_free(p->decl);
     exp_section_free(&p->set);
     exp_section_free(&p->base);

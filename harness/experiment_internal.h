@@ -1,5 +1,5 @@
-/* experiment internals shared by experiment.c (reading the file) and experiment_grid.c (counting, expanding,
-   random samples). Not an API: experiment.h is. */
+/* experiment internals shared by experiment.c (reading the file), experiment_build.c (the runs from its
+   sections) and experiment_grid.c (counting, expanding, random samples). Not an API: experiment.h is. */
 #ifndef SWEEP_EXPERIMENT_INTERNAL_H
 #define SWEEP_EXPERIMENT_INTERNAL_H
 #include <stddef.h>
@@ -35,6 +35,10 @@ int exp_line(const exp_section *base, const exp_section *var, int i);
 /* Keep where every value came from in e->origins, for experiment_origin. -1 out of memory. */
 int exp_keep_origins(experiment *e, const exp_section *base, const exp_section *variants, int n_variants,
                      const exp_section *over);
+/* experiment_build.c: the runs of the file's sections (base, the variants, the --set/[set] overrides) into e,
+   checked (run count, search keys, declarations: e->decl is set). 0, or -1 with err ("file:line: ..."). */
+int exp_build(experiment *e, const exp_section *base, const exp_section *variants, int n_variants,
+              const exp_section *over, char *err, size_t errlen);
 /* Release e->origins; safe when there are none. */
 void exp_free_origins(experiment *e);
 
