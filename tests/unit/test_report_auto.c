@@ -14,15 +14,31 @@
 
 static char dir[64], md[1 << 16];
 
+/* A fresh directory for one test's results; files created in it; removed with everything in it. */
+static void new_dir(void) {
+    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static FILE *create(const char *name) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    return f;
+}
+
+static void remove_dir(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
 /* dropout 0 / 0.5 (x my_knob a / b when knob), seeds 1-2; dropout 0.5 has the best validation accuracy,
    dropout 0 the best test accuracy. skip: leave out the last run. */
 static void make(int knob, int skip) {
-    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
+    new_dir();
+    FILE *f = create("runs.csv");
     fputs(HDR, f);
     int id = 0, n = knob ? 8 : 4;
     for (int i = 0; i < n - skip; i++) {
@@ -44,9 +60,7 @@ static void report(void) {
     cr_assert_not_null(f);
     md[fread(md, 1, sizeof md - 1, f)] = 0;
     fclose(f);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    remove_dir();
 }
 
 Test(report_auto, best_is_chosen_on_validation_not_test) {
@@ -70,18 +84,12 @@ Test(report_auto, partial_sweep_and_unknown_column) {
 /* [sweep] best_per = train_size: at each size, the configuration with the best validation accuracy (dropout 0.5
    at 100, dropout 0 at 200, whatever the test accuracy says), its difference from the reference at that size. */
 static void make_best_per(const char *best_per) {
-    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/experiment.ini", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
+    new_dir();
+    FILE *f = create("experiment.ini");
     fprintf(f, "[sweep]\nname = bp\ndropout = 0, 0.5\ntrain_size = 100, 200\nseeds = 1-3\nreference = dropout=0\n"
                "best_per = %s\n[set]\nseeds = 1-2\n", best_per);
     fclose(f);
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    f = fopen(path, "w");
-    cr_assert_not_null(f);
+    f = create("runs.csv");
     fputs("run_id,status,variant,seed,hidden,dropout,train_size,data,epochs_run,train_acc,val_acc,test_acc\n", f);
     for (int i = 0; i < 8; i++) {
         int hi = i % 2, big = (i / 2) % 2, seed = 1 + i / 4;
@@ -110,20 +118,14 @@ Test(report_auto, best_per_must_name_a_varying_setting) {
     const char *argv[] = {"report", "--no-plots", "-o", out, dir, NULL};
     fflush(stdout);
     cr_expect_eq(cmd_report(5, (char **)argv), 2);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    remove_dir();
 }
 
 /* A search prunes whole configurations: a plot whose slice holds only pruned runs is left out, not handed to
    gnuplot with no valid point (which failed the report, exit 1). */
 Test(report_auto, plots_skip_slices_with_only_pruned_runs) {
-    snprintf(dir, sizeof dir, "/tmp/test_report_auto_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
+    new_dir();
+    FILE *f = create("runs.csv");
     fputs("run_id,status,variant,seed,hidden,dropout,augment,data,epochs_run,train_acc,val_acc,test_acc\n", f);
     const char *aug[] = {"flip", "none", "shift1"};
     int id = 0;
@@ -140,7 +142,5 @@ Test(report_auto, plots_skip_slices_with_only_pruned_runs) {
     const char *argv[] = {"report", "-o", out, dir, NULL};
     fflush(stdout);
     cr_expect_eq(cmd_report(4, (char **)argv), 0, "a plot of pruned runs only failed the report");
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    remove_dir();
 }
