@@ -84,8 +84,9 @@ D="$T/n/tiny"
 node=$(hostname -s)
 array=$($SB --no-requeue --array=0-1 experiments/slurm/sweep-array.sbatch 2 $EXP --out "$T/n" $SET)
 wait_rows "$D/shards/0-of-2/runs.csv" 1
-scontrol update nodename="$node" state=down reason=sweep-test
-down=$(sinfo -h -n "$node" -o %T)
+# the proof that it went down is the tasks' NODE_FAIL; sinfo may already show it idle again (ReturnToService=2
+# returns it when slurmd next registers, which under load can come before the first look: CI saw "idle")
+scontrol update nodename="$node" state=down reason=sweep-test && down=set || down="not set"
 wait_jobs "$array"
 s0=$(state "${array}_0"); s1=$(state "${array}_1")
 # back up: 'resume', unless ReturnToService=2 already returned it when slurmd next registered
@@ -93,7 +94,8 @@ sinfo -h -n "$node" -o %T | grep -q idle || scontrol update nodename="$node" sta
 i=0; while [ $i -lt 100 ] && ! sinfo -h -n "$node" -o %T | grep -q idle; do sleep 0.2; i=$((i + 1)); done
 failed=""
 for k in 0 1; do [ "$(state "${array}_$k")" = COMPLETED ] || failed="$failed${failed:+,}$k"; done
-check "node down ($down): running tasks failed ($s0 $s1), node back up" '[ "$down" = down ] && [ -n "$failed" ] && sinfo -h -n "$node" -o %T | grep -q idle'
+check "node down ($down): running tasks failed ($s0 $s1), node back up" \
+    '[ "$down" = set ] && [ -n "$failed" ] && echo "$s0 $s1" | grep -q NODE_FAIL && sinfo -h -n "$node" -o %T | grep -q idle'
 again=$($SB --array="$failed" experiments/slurm/sweep-array.sbatch 2 $EXP --out "$T/n" $SET)
 merge=$($SB --dependency=afterok:$again experiments/slurm/sweep-merge.sbatch "$D")
 wait_jobs "$again" "$merge"
