@@ -1,6 +1,6 @@
 /* report_auto: the section every experiment gets, whatever its name, from what varies in its runs:
    introduction, the reference, plots (report_auto_plots.c), the table of every configuration with the
-   best one chosen on validation accuracy, and the differences against the reference paired by seed. No
+   best one chosen on validation accuracy, and (report_vsref.c) the differences against the reference. No
    experiment or setting is known here beyond the schema's columns (runset.h decides which columns are
    configuration columns). */
 #include "report_auto.h"
@@ -145,12 +145,7 @@ static void intro(auto_ctx *c)
                                     table_cell(&e->runs, e->groups[0].first, col));
     }
     if (len) doc_text(d, "The same in every run: %s.", fixed);
-    char lab[512];
-    rpt_label(e, c->ref, lab, sizeof lab);
-    doc_text(d, "Reference configuration: **%s** (%s). Differences below are configuration − reference.", lab,
-             e->ref_group >= 0 ? "declared in the experiment"
-                               : "default: the first configuration in the table's order, i.e. the smallest value of "
-                                 "each varying column, the first variant by name");
+    auto_reference_intro(c);
 }
 
 static void add_sum(doc_rowbuf *r, const stats_summary *s, int dec)
@@ -216,56 +211,6 @@ static void find_best(auto_ctx *c)
     }
 }
 
-/* Test accuracy of every configuration minus the reference's, paired by seed, Holm over the family. */
-static void comparisons(auto_ctx *c)
-{
-    rpt_exp *e = c->e;
-    if (e->ngroups < 2) return;
-    doc *d = &c->x->d;
-    char lab[512], b1[96], b2[128];
-    rpt_label(e, c->ref, lab, sizeof lab);
-    doc_heading(d, 3, "Against the reference (%s)", lab);
-    rpt_cmp *cmp = calloc((size_t)e->ngroups, sizeof *cmp);
-    rpt_cmp *gap = calloc((size_t)e->ngroups, sizeof *gap);
-    if (!cmp || !gap) { perror("report"); abort(); }
-    int k = 0;
-    for (int g = 0; g < e->ngroups; g++) {
-        if (&e->groups[g] == c->ref) continue;
-        rpt_compare(e, &e->groups[g], c->ref, M_TEST_ACC, &cmp[k]);
-        rpt_compare(e, &e->groups[g], c->ref, M_GAP, &gap[k++]);
-    }
-    rpt_holm(cmp, k);
-    rpt_holm(gap, k);
-    doc_text(d, "Differences in percentage points: **difference [95%% CI]**, paired by seed when both configurations "
-             "ran the same seeds (else Welch); p-values Holm-corrected over the %d comparisons of each column.", k);
-    doc_rowbuf r;
-    doc_rb_clear(&r);
-    doc_rb_add(&r, "Configuration");
-    doc_rb_add(&r, "Δ test acc (pp)");
-    doc_rb_add(&r, "p (test acc)");
-    doc_rb_add(&r, "Δ gap (pp)");
-    doc_rb_add(&r, "p (gap)");
-    doc_table(d, &r);
-    int sig = 0;
-    for (int g = 0, i = 0; g < e->ngroups; g++) {
-        if (&e->groups[g] == c->ref) continue;
-        rpt_label(e, &e->groups[g], lab, sizeof lab);
-        doc_rb_clear(&r);
-        doc_rb_add(&r, "%s", lab);
-        doc_rb_add(&r, "%s", rpt_fmt_diff(b1, sizeof b1, &cmp[i], 2));
-        doc_rb_add(&r, "%s", rpt_fmt_p(b2, sizeof b2, &cmp[i]));
-        doc_rb_add(&r, "%s", rpt_fmt_diff(b1, sizeof b1, &gap[i], 2));
-        doc_rb_add(&r, "%s", rpt_fmt_p(b2, sizeof b2, &gap[i]));
-        sig += rpt_significant(&cmp[i], 1) + rpt_significant(&cmp[i], -1);
-        doc_row(d, &r);
-        i++;
-    }
-    doc_text(d, "%d of %d configurations differ from the reference in test accuracy at Holm-corrected p < %g.", sig, k,
-             RPT_ALPHA);
-    free(cmp);
-    free(gap);
-}
-
 int rpt_section_auto(rpt_ctx *x, rpt_exp *e)
 {
     auto_ctx *c = calloc(1, sizeof *c);
@@ -276,6 +221,7 @@ int rpt_section_auto(rpt_ctx *x, rpt_exp *e)
     int ref = e->ref_group >= 0 && e->ref_group < e->ngroups ? e->ref_group : rpt_default_reference(e);
     if (ref < 0 || find_axes(c) != 0) { free(c); return -1; }
     c->ref = &e->groups[ref];
+    if (auto_references(c) != 0) { perror("report"); abort(); }
     find_best(c);
     intro(c);
     if (!x->plot.disabled) {
@@ -290,8 +236,9 @@ int rpt_section_auto(rpt_ctx *x, rpt_exp *e)
     }
     config_table(c);
     rpt_best_per(x, e);
-    comparisons(c);
+    auto_vs_reference(c);
     for (int k = 0; k < c->naxes; k++) free(c->axes[k].vals);
+    free(c->partner);
     free(c);
     return 0;
 }

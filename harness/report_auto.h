@@ -21,7 +21,11 @@ typedef struct {
     rpt_exp *e;
     int naxes;
     auto_axis axes[AUTO_MAXAXES];
-    const rpt_group *ref;      /* the reference configuration */
+    const rpt_group *ref;      /* the reference configuration (the first, when the declared one is several) */
+    int *partner;              /* (ngroups) the group each is compared with: itself for a reference, -1 none */
+    int nrefs;                 /* configurations the declared reference names (1: one reference for all) */
+    char ref_sel[256];         /* nrefs > 1: the declared selector, and the columns on which its */
+    char ref_free[256];        /*   configurations differ (", "-joined) */
     const rpt_group *best;     /* highest mean validation accuracy (NULL: no val_acc) */
     char title[300];           /* human name for headings and plot titles */
 } auto_ctx;
@@ -38,6 +42,12 @@ int auto_on_slice(const auto_ctx *c, const rpt_group *g, const int *held);
 void auto_col_summary(const rpt_exp *e, const rpt_group *g, const char *col, double scale, stats_summary *s);
 /* A file-name-safe prefix for this experiment's images. */
 const char *auto_prefix(const rpt_exp *e);
+
+/* report_vsref.c: c->partner (and nrefs, ref_sel, ref_free) from the declared reference; 0 or -1 (memory). */
+int auto_references(auto_ctx *c);
+/* The sentence naming the reference(s), and the table of every configuration against its reference. */
+void auto_reference_intro(const auto_ctx *c);
+void auto_vs_reference(auto_ctx *c);
 
 /* report_auto_plots.c */
 void auto_axis_plots(auto_ctx *c);

@@ -144,3 +144,29 @@ Test(report_auto, plots_skip_slices_with_only_pruned_runs) {
     cr_expect_eq(cmd_report(4, (char **)argv), 0, "a plot of pruned runs only failed the report");
     remove_dir();
 }
+
+/* reference = dropout=0 in a dropout × train_size grid names one reference per size: each configuration is
+   compared with dropout=0 at its own size (+1.5 at 100, +2.5 at 200), not with dropout=0 at 100 for all
+   (which made dropout=0.5 at 200 look 12.5 points better, size and dropout confounded). */
+Test(report_auto, declared_reference_pairs_at_each_value_it_leaves_free) {
+    new_dir();
+    FILE *f = create("experiment.ini");
+    fputs("[sweep]\nname = rg\ndropout = 0, 0.5\ntrain_size = 100, 200\nseeds = 1-2\nreference = dropout=0\n", f);
+    fclose(f);
+    f = create("runs.csv");
+    fputs("run_id,status,variant,seed,hidden,dropout,train_size,data,epochs_run,train_acc,val_acc,test_acc\n", f);
+    const char *test[2][2][2] = {{{"0.70", "0.72"}, {"0.71", "0.74"}}, {{"0.80", "0.82"}, {"0.83", "0.84"}}};
+    for (int big = 0, id = 0; big < 2; big++)
+        for (int hi = 0; hi < 2; hi++)
+            for (int seed = 1; seed <= 2; seed++)
+                fprintf(f, "r%d,ok,base,%d,8,%s,%s,d,3,0.9,0.8,%s\n", id++, seed, hi ? "0.5" : "0", big ? "200" : "100",
+                        test[big][hi][seed - 1]);
+    fclose(f);
+    report();
+    cr_expect(strstr(md, "### Against the reference (dropout=0, at the same train_size)"), "%s", md);
+    cr_expect(strstr(md, "| dropout=0.5, train_size=100 | +1.50 \\["), "%s", md);
+    cr_expect(strstr(md, "| dropout=0.5, train_size=200 | +2.50 \\["), "%s", md);
+    cr_expect_null(strstr(md, "| dropout=0, train_size=200 | +"), "a reference is not compared with another:\n%s", md);
+    cr_expect(strstr(md, "Reference: **dropout=0** (declared in the experiment): 2 configurations, one at each "
+                         "train_size;"), "%s", md);
+}
