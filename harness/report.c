@@ -392,7 +392,11 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "sweep report: %s\n", err);
         rc = 1;
     } else {
-        printf("sweep report: wrote %s and %s (%d experiment(s), %d plot(s))\n", md, html, ndirs, x->plot.nmade);
+        int pruned = rpt_files_prune(&x->plot, err, sizeof err);
+        if (pruned < 0) fprintf(stderr, "sweep report: warning: %s\n", err);
+        printf("sweep report: wrote %s and %s (%d experiment(s), %d plot(s)", md, html, ndirs, x->plot.nmade);
+        if (pruned > 0) printf("; removed %d earlier plot(s) it no longer shows", pruned);
+        printf(")\n");
         if (x->plot.nfailed) {
             fprintf(stderr, "sweep report: wrote %s and %s without %d plot(s): %s\n", md, html, x->plot.nfailed,
                     x->plot.first_error);
@@ -401,6 +405,7 @@ int cmd_report(int argc, char **argv)
     }
     doc_free(&full);
     doc_free(&x->d);
+    rpt_files_free(&x->plot);
 free_exps:
     for (int i = 0; i < ndirs; i++) exp_free(&exps[i]);
     free(exps);

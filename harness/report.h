@@ -148,7 +148,16 @@ typedef struct {
     int unavailable;     /* gnuplot could not be started: later plots are skipped */
     int nfailed, nmade;
     char first_error[512];
+    char **owned;        /* base names of the plots this report wrote (report_files.c) */
+    int nowned, capowned;
 } rpt_plotter;
+
+/* report_files.c: note that base.dat/.png/.svg belong to this report (0, or -1 out of memory); after the
+   report is written, remove the plots the previous report into the same directory listed and this one did
+   not write, and list this one's (the number of plots removed, or -1 with a message in err); free the list. */
+int rpt_files_note(rpt_plotter *p, const char *base);
+int rpt_files_prune(const rpt_plotter *p, char *err, size_t errlen);
+void rpt_files_free(rpt_plotter *p);
 
 void rpt_plotter_init(rpt_plotter *p, const char *outdir, const char *argv0);
 /* Open outdir/base.dat for writing (NULL on failure, counted as a failed plot). */

@@ -58,6 +58,7 @@ FILE *rpt_dat_open(rpt_plotter *p, const char *base)
 {
     char path[4352];
     snprintf(path, sizeof path, "%s/%s.dat", p->outdir, base);
+    if (rpt_files_note(p, base) != 0) { plot_fail(p, "out of memory"); return NULL; }
     FILE *f = fopen(path, "w");
     if (!f) plot_fail(p, "%s: cannot write (%s)", path, strerror(errno));
     return f;

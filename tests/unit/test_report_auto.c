@@ -170,3 +170,29 @@ Test(report_auto, declared_reference_pairs_at_each_value_it_leaves_free) {
     cr_expect(strstr(md, "Reference: **dropout=0** (declared in the experiment): 2 configurations, one at each "
                          "train_size;"), "%s", md);
 }
+
+/* A plot the data no longer supports is removed on the next report into the same directory (it stayed
+   beside the report before: results/full/reproduction kept a one-point plot of best_mlp), and a file the
+   report never wrote is left alone. */
+Test(report_auto, plots_the_report_no_longer_shows_are_removed) {
+    make(0, 0);
+    char out[128], mine[192], cmd[256], png[192], dat[192];
+    snprintf(out, sizeof out, "%s/rep", dir);
+    snprintf(png, sizeof png, "ls %s/*_acc_vs_dropout.png > /dev/null 2>&1", out);
+    snprintf(dat, sizeof dat, "ls %s/*_acc_vs_dropout.dat > /dev/null 2>&1", out);
+    const char *argv[] = {"report", "-o", out, dir, NULL};
+    fflush(stdout);
+    cr_assert_eq(cmd_report(4, (char **)argv), 0);
+    cr_assert_eq(system(png), 0, "the first report draws accuracy against dropout");
+    snprintf(mine, sizeof mine, "%s/notes.txt", out);
+    FILE *f = fopen(mine, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "sed -i '/,0.5,/s/,ok,/,pruned,/' %s/runs.csv", dir);   /* dropout 0.5: no run ok */
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(cmd_report(4, (char **)argv), 0);
+    cr_expect_neq(system(png), 0, "the one-point plot is gone");
+    cr_expect_neq(system(dat), 0, "and its data");
+    cr_expect_eq(access(mine, F_OK), 0, "a file the report did not write stays");
+    remove_dir();
+}
