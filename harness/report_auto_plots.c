@@ -130,20 +130,26 @@ void auto_heatmap(auto_ctx *c)
     if (!v) { perror("report"); abort(); }
     for (int i = 0; i < a->nvals * b->nvals; i++) v[i] = NAN;
     double widest = 0;
-    int held[AUTO_MAXAXES], nfilled = 0;
+    int held[AUTO_MAXAXES], rows = 0, cols = 0;
+    char *row_ok = calloc((size_t)a->nvals, 1), *col_ok = calloc((size_t)b->nvals, 1);
+    if (!row_ok || !col_ok) { perror("report"); abort(); }
     auto_slice(c, ka, kb, held);
     for (int g = 0; g < e->ngroups; g++) {
         const rpt_group *gr = &e->groups[g];
-        if (!auto_on_slice(c, gr, held)) continue;
+        if (!auto_on_slice(c, gr, held) || gr->n == 0) continue;   /* cells with no run ok (pruned) stay n/a */
         int ia = auto_value_index(c, a, gr), ib = auto_value_index(c, b, gr);
         if (ia < 0 || ib < 0) continue;
-        nfilled++;
+        rows += !row_ok[ia];
+        cols += !col_ok[ib];
+        row_ok[ia] = col_ok[ib] = 1;
         stats_summary s;
         rpt_summary(e, gr, M_TEST_ACC, &s);
         v[(size_t)ia * b->nvals + ib] = s.mean;
         if (s.n >= 2 && (s.ci_hi - s.ci_lo) / 2 > widest) widest = (s.ci_hi - s.ci_lo) / 2;
     }
-    if (nfilled < 4) { free(v); return; }   /* a grid needs two values of each */
+    free(row_ok);
+    free(col_ok);
+    if (rows < 2 || cols < 2) { free(v); return; }   /* a grid needs two values of each with runs ok */
     char base[300], title[600], note[1024], cap[2048];
     const char *an = e->runs.cols[a->col], *bn = e->runs.cols[b->col];
     snprintf(base, sizeof base, "%s_heatmap_%s_%s", auto_prefix(e), an, bn);

@@ -196,3 +196,28 @@ Test(report_auto, plots_the_report_no_longer_shows_are_removed) {
     cr_expect_eq(access(mine, F_OK), 0, "a file the report did not write stays");
     remove_dir();
 }
+
+/* A search that prunes all but one cell of a dropout × input_dropout grid: no heat map of one coloured cell
+   (the full-size report drew one for best_mlp). */
+Test(report_auto, heatmap_needs_two_values_of_each_axis_with_runs_ok) {
+    new_dir();
+    FILE *f = create("runs.csv");
+    fputs("run_id,status,variant,seed,hidden,dropout,input_dropout,data,epochs_run,train_acc,val_acc,test_acc\n", f);
+    int id = 0;
+    for (int d = 0; d < 2; d++)
+        for (int i = 0; i < 2; i++)
+            for (int seed = 1; seed <= 2; seed++) {
+                int ok = d == 0 && i == 1;
+                fprintf(f, "r%d,%s,base,%d,8,%s,%s,d,%d,0.9,0.8%d,0.7%d\n", id++, ok ? "ok" : "pruned", seed,
+                        d ? "0.5" : "0.3", i ? "0.2" : "0", ok ? 3 : 1, seed, seed);
+            }
+    fclose(f);
+    char out[128], cmd[192];
+    snprintf(out, sizeof out, "%s/rep", dir);
+    const char *argv[] = {"report", "-o", out, dir, NULL};
+    fflush(stdout);
+    cr_assert_eq(cmd_report(4, (char **)argv), 0);
+    snprintf(cmd, sizeof cmd, "ls %s/*heatmap* > /dev/null 2>&1", out);
+    cr_expect_neq(system(cmd), 0, "a heat map with one cell of runs ok was drawn");
+    remove_dir();
+}
