@@ -232,11 +232,7 @@ static void write_preamble(doc *d, rpt_exp *exps, int nexp, const rpt_ctx *x)
     doc_heading(d, 2, "Verdicts at a glance");
     if (x->nverdicts == 0) { doc_text(d, "No claims were tested by these experiments."); return; }
     doc_rowbuf r;
-    doc_rb_clear(&r);
-    doc_rb_add(&r, "Experiment");
-    doc_rb_add(&r, "Claim");
-    doc_rb_add(&r, "Verdict");
-    doc_table(d, &r);
+    doc_table_head(d, (const char *const[]){ "Experiment", "Claim", "Verdict", NULL });
     for (int i = 0; i < x->nverdicts; i++) {
         doc_rb_clear(&r);
         doc_rb_add(&r, "%s", x->verdicts[i].experiment);

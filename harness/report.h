@@ -49,6 +49,10 @@ void doc_rb_add_link(doc_rowbuf *r, const char *id, const char *fmt, ...) __attr
 /* Row builder: doc_rb_clear, then doc_rb_add once per cell, left to right. */
 void doc_rb_clear(doc_rowbuf *r);
 void doc_rb_add(doc_rowbuf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Add each cell of a NULL-terminated list as it is (no format). */
+void doc_rb_cells(doc_rowbuf *r, const char *const *cells);
+/* Start a table whose header is the NULL-terminated list of names. */
+void doc_table_head(doc *d, const char *const *names);
 int doc_write_md(const doc *d, const char *path, char *err, size_t errlen);
 /* html with inline CSS; each image's SVG (read from outdir) is embedded inline, the PNG linked. */
 int doc_write_html(const doc *d, const char *outdir, const char *path, char *err, size_t errlen);

@@ -163,12 +163,8 @@ static void config_table(auto_ctx *c)
     doc_rowbuf r;
     doc_rb_clear(&r);
     for (int i = 0; i < nv; i++) doc_rb_add(&r, "%s", e->runs.cols[e->vary_cols[i]]);
-    doc_rb_add(&r, "Runs");
-    doc_rb_add(&r, "Val acc (%%)");
-    doc_rb_add(&r, "Test acc (%%)");
-    doc_rb_add(&r, "Train acc (%%)");
-    doc_rb_add(&r, "Gap (pp)");
-    doc_rb_add(&r, "Epochs run");
+    doc_rb_cells(&r, (const char *const[]){ "Runs", "Val acc (%)", "Test acc (%)", "Train acc (%)", "Gap (pp)",
+                                            "Epochs run", NULL });
     doc_table(&c->x->d, &r);
     for (int g = 0; g < e->ngroups; g++) {
         const rpt_group *gr = &e->groups[g];
@@ -255,13 +251,8 @@ void rpt_side_by_side(rpt_ctx *x, const rpt_exp *a, const rpt_exp *b)
     if (!in_b || !of_cfg) { perror("report"); abort(); }
     for (int g = 0; g < b->ngroups; g++) of_cfg[b->groups[g].cfg] = g;
     doc_rowbuf r;
-    doc_rb_clear(&r);
-    doc_rb_add(&r, "Configuration");
-    doc_rb_add(&r, "A: runs");
-    doc_rb_add(&r, "A: test acc (%%)");
-    doc_rb_add(&r, "B: runs");
-    doc_rb_add(&r, "B: test acc (%%)");
-    doc_table(d, &r);
+    doc_table_head(d, (const char *const[]){ "Configuration", "A: runs", "A: test acc (%)", "B: runs",
+                                             "B: test acc (%)", NULL });
     char lab[512], s1[96], s2[96];
     for (int pass = 0; pass < 2; pass++) {
         const rpt_exp *e = pass ? b : a;

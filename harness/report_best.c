@@ -84,13 +84,8 @@ static void best_table(rpt_ctx *x, const rpt_exp *e, const char *col, best_row *
     char lab[512], b1[96], b2[128];
     doc_rb_clear(&r);
     doc_rb_add(&r, "%s", col);
-    doc_rb_add(&r, "Chosen on validation");
-    doc_rb_add(&r, "Runs");
-    doc_rb_add(&r, "Val acc (%%)");
-    doc_rb_add(&r, "Test acc (%%)");
-    doc_rb_add(&r, "Reference's test acc (%%)");
-    doc_rb_add(&r, "Δ test acc (pp)");
-    doc_rb_add(&r, "p (test acc)");
+    doc_rb_cells(&r, (const char *const[]){ "Chosen on validation", "Runs", "Val acc (%)", "Test acc (%)",
+                                            "Reference's test acc (%)", "Δ test acc (pp)", "p (test acc)", NULL });
     doc_table(d, &r);
     for (int i = 0; i < nv; i++) {
         const best_row *w = &rows[i];

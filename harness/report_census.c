@@ -45,10 +45,7 @@ static void count_table(rpt_ctx *x, const decl_census *c, const census_result *r
     doc_rb_clear(&rb);
     doc_rb_add(&rb, "Mode");
     doc_rb_add(&rb, "Zeros per input (of %d units)", c->units);
-    doc_rb_add(&rb, "Mean");
-    doc_rb_add(&rb, "Range");
-    doc_rb_add(&rb, "Central 95%%");
-    doc_rb_add(&rb, "Claimed");
+    doc_rb_cells(&rb, (const char *const[]){ "Mean", "Range", "Central 95%", "Claimed", NULL });
     doc_table(&x->d, &rb);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         const census_stat *s = &r->stat[rows[i].k];
@@ -71,14 +68,9 @@ static int verdict_table(rpt_ctx *x, const decl_census *c, const census_result *
 {
     const census_stat *mask = &r->stat[CENSUS_MASKED];
     doc_rowbuf rb;
-    doc_rb_clear(&rb);
-    doc_rb_add(&rb, "Mode");
-    doc_rb_add(&rb, "Claimed zeros");
-    doc_rb_add(&rb, "Measured output == 0: central 95%%");
-    doc_rb_add(&rb, "Inputs with exactly this count");
-    doc_rb_add(&rb, "Verdict");
-    doc_rb_add(&rb, "Had only the mask's zeros been counted");
-    doc_table(&x->d, &rb);
+    doc_table_head(&x->d, (const char *const[]){ "Mode", "Claimed zeros", "Measured output == 0: central 95%",
+                                                 "Inputs with exactly this count", "Verdict",
+                                                 "Had only the mask's zeros been counted", NULL });
     int ok = 0;
     *n = 0;
     for (int m = 0; m < DECL_NMODES; m++)

@@ -75,6 +75,19 @@ void doc_rb_add(doc_rowbuf *r, const char *fmt, ...)
         if (*c == DOC_LINK_MARK || *c == DOC_LINK_END) *c = ' ';   /* only doc_rb_add_link makes links */
 }
 
+void doc_rb_cells(doc_rowbuf *r, const char *const *cells)
+{
+    for (; *cells; cells++) doc_rb_add(r, "%s", *cells);
+}
+
+void doc_table_head(doc *d, const char *const *names)
+{
+    doc_rowbuf r;
+    doc_rb_clear(&r);
+    doc_rb_cells(&r, names);
+    doc_table(d, &r);
+}
+
 void doc_rb_add_link(doc_rowbuf *r, const char *id, const char *fmt, ...)
 {
     if (r->ncols >= RPT_MAXCOLS) return;

@@ -161,11 +161,7 @@ void rpt_generic_table(rpt_ctx *x, const rpt_exp *e)
     doc_rowbuf r;
     doc_rb_clear(&r);
     for (int i = 0; i < e->nvary && i < RPT_MAXCOLS - 6; i++) doc_rb_add(&r, "%s", e->runs.cols[e->vary_cols[i]]);
-    doc_rb_add(&r, "n");
-    doc_rb_add(&r, "Test acc (%%)");
-    doc_rb_add(&r, "Train acc (%%)");
-    doc_rb_add(&r, "Gap (pp)");
-    doc_rb_add(&r, "Epochs run");
+    doc_rb_cells(&r, (const char *const[]){ "n", "Test acc (%)", "Train acc (%)", "Gap (pp)", "Epochs run", NULL });
     doc_table(&x->d, &r);
     for (int g = 0; g < e->ngroups; g++) {
         const rpt_group *gr = &e->groups[g];

@@ -76,18 +76,6 @@ void auto_reference_intro(const auto_ctx *c)
                                  "each varying column, the first variant by name");
 }
 
-static void table_head(doc *d)
-{
-    doc_rowbuf r;
-    doc_rb_clear(&r);
-    doc_rb_add(&r, "Configuration");
-    doc_rb_add(&r, "Δ test acc (pp)");
-    doc_rb_add(&r, "p (test acc)");
-    doc_rb_add(&r, "Δ gap (pp)");
-    doc_rb_add(&r, "p (gap)");
-    doc_table(d, &r);
-}
-
 /* Test accuracy and gap of every configuration minus its reference's, paired by seed, Holm over the family. */
 void auto_vs_reference(auto_ctx *c)
 {
@@ -115,7 +103,8 @@ void auto_vs_reference(auto_ctx *c)
     if (unpaired)
         doc_text(d, "%d configuration(s) have no single reference with the same %s and are not compared.", unpaired,
                  c->ref_free);
-    table_head(d);
+    doc_table_head(d, (const char *const[]){ "Configuration", "Δ test acc (pp)", "p (test acc)", "Δ gap (pp)", "p (gap)",
+                                             NULL });
     doc_rowbuf r;
     int sig = 0;
     for (int g = 0, i = 0; g < e->ngroups; g++) {
