@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "results.h"
 #include "shard.h"
+#include "strlist.h"
 #include "store.h"
 #include "table.h"
 
@@ -133,28 +134,14 @@ static void merge_set_free(merge_set *m) {
     free(m->slots);
 }
 
-/* The sources: DIR first, then each shard directory in name order; the paths outlive the sets (rows point in). */
-typedef struct {
-    char **dirs;
-    int n, cap;
-} merge_sources;
-
-static int merge_add_source(const char *path, void *ctx) {
-    merge_sources *s = ctx;
-    if (s->n == s->cap) {
-        int cap = s->cap ? 2 * s->cap : 16;
-        char **p = realloc(s->dirs, (size_t)cap * sizeof *p);
-        if (!p) return -1;
-        s->dirs = p;
-        s->cap = cap;
-    }
-    return (s->dirs[s->n] = strdup(path)) ? (s->n++, 0) : -1;
-}
+/* The sources (a strlist): DIR first, then each shard directory in name order; the paths outlive the sets
+   (rows point in). */
+static int merge_add_source(const char *path, void *ctx) { return strlist_add(ctx, path); }
 
 /* Read name from every source into m. Returns 0, -2 (bad input) or -1 with m->err. */
-static int merge_read(merge_set *m, const merge_sources *src, char **paths) {
+static int merge_read(merge_set *m, const strlist *src, char **paths) {
     for (int i = 0; i < src->n; i++) {
-        if (asprintf(&paths[i], "%s/%s", src->dirs[i], m->name) < 0) {
+        if (asprintf(&paths[i], "%s/%s", src->v[i], m->name) < 0) {
             paths[i] = NULL;
             return snprintf(m->err, m->errlen, "out of memory"), -1;
         }
@@ -298,11 +285,11 @@ static int merge_set_init(merge_set *m, const char *name, const char **header, i
 }
 
 /* The stamps of each source's runs.csv and curves.csv (stamps[2i], stamps[2i+1]) before they are read. */
-static void merge_stamp_sources(const merge_sources *src, merge_stamp *stamps) {
+static void merge_stamp_sources(const strlist *src, merge_stamp *stamps) {
     for (int i = 0; i < src->n; i++)
         for (int k = 0; k < 2; k++) {
             char p[4200];
-            snprintf(p, sizeof p, "%s/%s", src->dirs[i], k ? "curves.csv" : "runs.csv");
+            snprintf(p, sizeof p, "%s/%s", src->v[i], k ? "curves.csv" : "runs.csv");
             stamps[2 * i + k] = merge_stamp_of(p);
         }
 }
@@ -366,7 +353,7 @@ static int merge_dir(const char *dir, int quiet, char *err, size_t errlen) {
     int n_runs_cols = results_runs_ncols(), n_curves_cols;
     const char **runs_header = calloc((size_t)n_runs_cols, sizeof *runs_header);
     const char **curves_header = (const char **)results_curves_header(&n_curves_cols);
-    merge_sources src = {0};
+    strlist src = {0};
     merge_set runs, curves;
     memset(&runs, 0, sizeof runs);
     memset(&curves, 0, sizeof curves);
@@ -411,7 +398,7 @@ static int merge_dir(const char *dir, int quiet, char *err, size_t errlen) {
     merge_warn_provenance(dir, &runs);
     if ((runs.n_new || curves.n_new) && merge_commit(dir, &runs, &curves, err, errlen) != 0) goto done;
     int kept = 0;
-    for (int i = 1; i < src.n; i++) kept += merge_remove_shard(src.dirs[i], &stamps[2 * i]);
+    for (int i = 1; i < src.n; i++) kept += merge_remove_shard(src.v[i], &stamps[2 * i]);
     char shards[4200];
     snprintf(shards, sizeof shards, "%s/shards", dir);
     rmdir(shards);                                          /* if empty */
@@ -427,8 +414,7 @@ done:
     free(stamps);
     merge_set_free(&runs);
     merge_set_free(&curves);
-    for (int i = 0; i < src.n; i++) free(src.dirs[i]);
-    free(src.dirs);
+    strlist_free(&src);
     free(runs_header);
     return rc;
 }

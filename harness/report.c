@@ -177,31 +177,31 @@ static int is_results_dir(const char *dir)
            S_ISDIR(st.st_mode);
 }
 
-static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 /* Experiment directories of arg: arg itself, or its subdirectories holding runs.csv (sorted). */
-static int collect_dirs(const char *arg, char ***dirs, int *ndirs, char *err, size_t errlen)
+static int collect_dirs(const char *arg, strlist *dirs, char *err, size_t errlen)
 {
     if (is_results_dir(arg)) {
-        *dirs = realloc(*dirs, (size_t)(*ndirs + 1) * sizeof **dirs);
-        (*dirs)[(*ndirs)++] = strdup(arg);
-        return 0;
+        if (strlist_add(dirs, arg) == 0) return 0;
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     DIR *d = opendir(arg);
     if (!d) { snprintf(err, errlen, "%s: %s", arg, strerror(errno)); return -1; }
-    int before = *ndirs;
+    int before = dirs->n;
     struct dirent *de;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.') continue;
         char sub[4352];
         snprintf(sub, sizeof sub, "%s/%s", arg, de->d_name);
-        if (!is_results_dir(sub)) continue;
-        *dirs = realloc(*dirs, (size_t)(*ndirs + 1) * sizeof **dirs);
-        (*dirs)[(*ndirs)++] = strdup(sub);
+        if (is_results_dir(sub) && strlist_add(dirs, sub) != 0) {
+            closedir(d);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
     }
     closedir(d);
-    if (*ndirs == before) { snprintf(err, errlen, "%s: no runs.csv there nor in its subdirectories", arg); return -1; }
-    qsort(*dirs + before, (size_t)(*ndirs - before), sizeof **dirs, name_cmp);
+    if (dirs->n == before) { snprintf(err, errlen, "%s: no runs.csv there nor in its subdirectories", arg); return -1; }
+    strlist_sort_from(dirs, before);
     return 0;
 }
 
@@ -314,7 +314,7 @@ static void assemble(doc *full, rpt_exp *exps, int n, rpt_ctx *x)
 
 /* Options into outdir and no_plots, and the results directories into dirs. Returns -1 to go on, else the exit
    status (0 for --help, 2 for a usage error or a directory that is not results). */
-static int parse_args(int argc, char **argv, const char **outdir, int *no_plots, char ***dirs, int *ndirs)
+static int parse_args(int argc, char **argv, const char **outdir, int *no_plots, strlist *dirs)
 {
     static const struct option opts[] = {
         { "out", required_argument, NULL, 'o' }, { "no-plots", no_argument, NULL, 'P' },
@@ -337,7 +337,7 @@ static int parse_args(int argc, char **argv, const char **outdir, int *no_plots,
     if (optind == argc) { fprintf(stderr, "sweep report: no results directory given (see sweep report --help)\n"); return 2; }
     char err[1024];
     for (int i = optind; i < argc; i++)
-        if (collect_dirs(argv[i], dirs, ndirs, err, sizeof err) != 0) {
+        if (collect_dirs(argv[i], dirs, err, sizeof err) != 0) {
             fprintf(stderr, "sweep report: %s\n", err);
             return 2;
         }
@@ -348,16 +348,18 @@ static int parse_args(int argc, char **argv, const char **outdir, int *no_plots,
 int cmd_report(int argc, char **argv)
 {
     const char *outdir = NULL;
-    int no_plots = 0, ndirs = 0;
-    char **dirs = NULL, err[1024] = "";
-    int rc = parse_args(argc, argv, &outdir, &no_plots, &dirs, &ndirs);
+    int no_plots = 0;
+    strlist dirs = {0};
+    char err[1024] = "";
+    int rc = parse_args(argc, argv, &outdir, &no_plots, &dirs);
+    int ndirs = dirs.n;
     if (rc >= 0) goto out;
     rc = 0;
     rpt_exp *exps = calloc((size_t)ndirs, sizeof *exps);
     rpt_ctx *x = calloc(1, sizeof *x);
     if (!exps || !x) { fprintf(stderr, "sweep report: out of memory\n"); free(exps); free(x); rc = 1; goto out; }
     for (int i = 0; i < ndirs; i++) {
-        int lrc = exp_load(&exps[i], dirs[i], err, sizeof err);
+        int lrc = exp_load(&exps[i], dirs.v[i], err, sizeof err);
         if (lrc != 0) {
             fprintf(stderr, "sweep report: %s\n", err);
             rc = 2;
@@ -407,7 +409,6 @@ free_exps:
     free(exps);
     free(x);
 out:
-    for (int i = 0; i < ndirs; i++) free(dirs[i]);
-    free(dirs);
+    strlist_free(&dirs);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include "experiment.h"
 #include "runset.h"
 #include "stats.h"
+#include "strlist.h"
 #include "table.h"
 
 #define RPT_LEVEL 0.95      /* confidence level of every interval in the report */
@@ -152,8 +153,7 @@ typedef struct {
     int unavailable;     /* gnuplot could not be started: later plots are skipped */
     int nfailed, nmade;
     char first_error[512];
-    char **owned;        /* base names of the plots this report wrote (report_files.c) */
-    int nowned, capowned;
+    strlist owned;       /* base names of the plots this report wrote (report_files.c) */
 } rpt_plotter;
 
 /* report_files.c: note that base.dat/.png/.svg belong to this report (0, or -1 out of memory); after the

@@ -12,25 +12,7 @@
 
 int rpt_files_note(rpt_plotter *p, const char *base)
 {
-    for (int i = 0; i < p->nowned; i++)
-        if (!strcmp(p->owned[i], base)) return 0;
-    if (p->nowned == p->capowned) {
-        int cap = p->capowned ? 2 * p->capowned : 32;
-        char **o = realloc(p->owned, (size_t)cap * sizeof *o);
-        if (!o) return -1;
-        p->owned = o;
-        p->capowned = cap;
-    }
-    if (!(p->owned[p->nowned] = strdup(base))) return -1;
-    p->nowned++;
-    return 0;
-}
-
-static int owned_now(const rpt_plotter *p, const char *base)
-{
-    for (int i = 0; i < p->nowned; i++)
-        if (!strcmp(p->owned[i], base)) return 1;
-    return 0;
+    return strlist_find(&p->owned, base) >= 0 ? 0 : strlist_add(&p->owned, base);
 }
 
 /* Remove the three files of an old plot; only plain names (no '/', not hidden) are taken from the list. */
@@ -58,13 +40,13 @@ int rpt_files_prune(const rpt_plotter *p, char *err, size_t errlen)
     if (f) {
         while (fgets(line, sizeof line, f)) {
             line[strcspn(line, "\n")] = 0;
-            if (!owned_now(p, line)) removed += remove_plot(p->outdir, line);
+            if (strlist_find(&p->owned, line) < 0) removed += remove_plot(p->outdir, line);
         }
         fclose(f);
     }
     FILE *o = fopen(tmp, "w");
     if (!o) { snprintf(err, errlen, "%s: cannot write (%s)", tmp, strerror(errno)); return -1; }
-    for (int i = 0; i < p->nowned; i++) fprintf(o, "%s\n", p->owned[i]);
+    for (int i = 0; i < p->owned.n; i++) fprintf(o, "%s\n", p->owned.v[i]);
     if (fclose(o) != 0 || rename(tmp, path) != 0) {
         snprintf(err, errlen, "%s: cannot write (%s)", path, strerror(errno));
         remove(tmp);
@@ -73,10 +55,4 @@ int rpt_files_prune(const rpt_plotter *p, char *err, size_t errlen)
     return removed;
 }
 
-void rpt_files_free(rpt_plotter *p)
-{
-    for (int i = 0; i < p->nowned; i++) free(p->owned[i]);
-    free(p->owned);
-    p->owned = NULL;
-    p->nowned = p->capowned = 0;
-}
+void rpt_files_free(rpt_plotter *p) { strlist_free(&p->owned); }
