@@ -204,6 +204,28 @@ static int parse_augment(const setting *s, data_augment *a, const char *text, ch
     return 0;
 }
 
+/* The words a setting of a kind accepts, and the value each stands for. */
+typedef struct { const char *word; int value; } settings_word;
+static const settings_word bool_words[] = { {"1", 1}, {"true", 1}, {"yes", 1}, {"on", 1},
+                                            {"0", 0}, {"false", 0}, {"no", 0}, {"off", 0}, {NULL, 0} };
+static const settings_word activation_words[] = { {"relu", ACT_RELU}, {"tanh", ACT_TANH}, {NULL, 0} };
+static const settings_word schedule_words[] = { {"constant", LR_CONSTANT}, {"cosine", LR_COSINE}, {NULL, 0} };
+
+static int parse_word(const setting *s, const settings_word *w, const char *text, const char *listed, int *out,
+                      char *err, size_t errlen) {
+    for (; w->word; w++)
+        if (!strcmp(text, w->word)) { *out = w->value; return 0; }
+    snprintf(err, errlen, "%s: '%s' is not one of %s", s->name, text, listed);
+    return -1;
+}
+
+/* The first word that stands for value (how it is written back). */
+static const char *word_of(const settings_word *w, int value) {
+    for (; w->word; w++)
+        if (w->value == value) return w->word;
+    return "?";
+}
+
 int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errlen) {
     const setting *s = &settings_table[i];
     char text[sizeof c->data];
@@ -217,6 +239,7 @@ int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errl
     settings_trim(raw, text, sizeof text);
     void *field = (char *)c + s->offset;
     double v;
+    int k;
     switch (s->kind) {
     case SETTING_INT:
         if (parse_number(s, text, &v, err, errlen)) return -1;
@@ -227,13 +250,7 @@ int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errl
         *(float *)field = (float)v;
         return 0;
     case SETTING_BOOL:
-        if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) *(int *)field = 1;
-        else if (!strcmp(text, "0") || !strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) *(int *)field = 0;
-        else {
-            snprintf(err, errlen, "%s: '%s' is not one of 0, 1 (or true/false, yes/no, on/off)", s->name, text);
-            return -1;
-        }
-        return 0;
+        return parse_word(s, bool_words, text, "0, 1 (or true/false, yes/no, on/off)", (int *)field, err, errlen);
     case SETTING_SEED: {
         char *end;
         errno = 0;
@@ -248,12 +265,8 @@ int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errl
     case SETTING_HIDDEN:
         return parse_hidden(s, c, text, err, errlen);
     case SETTING_ACTIVATION:
-        if (!strcmp(text, "relu")) *(train_activation *)field = ACT_RELU;
-        else if (!strcmp(text, "tanh")) *(train_activation *)field = ACT_TANH;
-        else {
-            snprintf(err, errlen, "activation: '%s' is not one of relu, tanh", text);
-            return -1;
-        }
+        if (parse_word(s, activation_words, text, "relu, tanh", &k, err, errlen)) return -1;
+        *(train_activation *)field = (train_activation)k;
         return 0;
     case SETTING_OPTIMIZER: {
         optim_config *o = &c->train.optim;
@@ -269,12 +282,8 @@ int settings_parse(int i, run_config *c, const char *raw, char *err, size_t errl
         return 0;
     }
     case SETTING_SCHEDULE:
-        if (!strcmp(text, "constant")) *(train_lr_schedule *)field = LR_CONSTANT;
-        else if (!strcmp(text, "cosine")) *(train_lr_schedule *)field = LR_COSINE;
-        else {
-            snprintf(err, errlen, "lr_schedule: '%s' is not one of constant, cosine", text);
-            return -1;
-        }
+        if (parse_word(s, schedule_words, text, "constant, cosine", &k, err, errlen)) return -1;
+        *(train_lr_schedule *)field = (train_lr_schedule)k;
         return 0;
     case SETTING_AUGMENT:
         return parse_augment(s, (data_augment *)field, text, err, errlen);
@@ -304,7 +313,7 @@ void settings_format(int i, const run_config *c, char *buf, size_t n) {
             used += (size_t)snprintf(buf + used, n - used, k ? ",%d" : "%d", c->train.hidden[k]);
         break;
     }
-    case SETTING_ACTIVATION: snprintf(buf, n, "%s", *(const train_activation *)field == ACT_TANH ? "tanh" : "relu"); break;
+    case SETTING_ACTIVATION: snprintf(buf, n, "%s", word_of(activation_words, *(const train_activation *)field)); break;
     case SETTING_OPTIMIZER: {
         const optim_config *o = &c->train.optim;
         snprintf(buf, n, "%s", o->kind == OPTIM_ADAM ? "adam" : o->kind == OPTIM_ADAMW ? "adamw" : o->nesterov ? "nesterov" : "sgd");
@@ -318,9 +327,7 @@ void settings_format(int i, const run_config *c, char *buf, size_t n) {
         break;
     }
     case SETTING_PATH: snprintf(buf, n, "%s", (const char *)field); break;
-    case SETTING_SCHEDULE:
-        snprintf(buf, n, "%s", *(const train_lr_schedule *)field == LR_COSINE ? "cosine" : "constant");
-        break;
+    case SETTING_SCHEDULE: snprintf(buf, n, "%s", word_of(schedule_words, *(const train_lr_schedule *)field)); break;
     }
 }
 
