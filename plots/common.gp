@@ -15,5 +15,5 @@ set grid ytics lc rgb "#dddddd" lt 1
 set border 3
 set tics nomirror
 set title title font "sans,13"
-set xlabel xlabel offset 0,0.7
+set xlabel xlabel."\n" offset 0,0.5
 set ylabel ylabel
