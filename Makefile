@@ -102,7 +102,7 @@ reproduce: deps sweep
 	for e in $(TUTORIAL); do ./sweep run experiments/$$e.ini || exit 1; done
 	./sweep report -o results/reproduction $(addprefix results/,$(TUTORIAL))
 	./sweep run $(FULL) --set epochs=30 experiments/rate_table.ini
-	./sweep run $(FULL) --set epochs=50 experiments/combinations.ini
+	./sweep run $(FULL) --set epochs=100 experiments/combinations.ini
 	./sweep run experiments/rate_size.ini
 	./sweep run experiments/best_mlp.ini
 	./sweep run experiments/best_mlp_aug.ini
