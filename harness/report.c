@@ -53,18 +53,6 @@ double rpt_cfg_num(const rpt_exp *e, const rpt_group *g, const char *col)
     return table_num(&e->runs, g->first, table_col(&e->runs, col));
 }
 
-void rpt_label(const rpt_exp *e, const rpt_group *g, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = 0;
-    for (int i = 0; i < e->nvary && len < n; i++) {
-        int c = e->vary_cols[i];
-        len += snprintf(buf + len, n - len, "%s%s=%s", i ? ", " : "", e->runs.cols[c],
-                        table_cell(&e->runs, g->first, c));
-    }
-    if (e->nvary == 0) snprintf(buf, n, "all runs");
-}
-
 rpt_group *rpt_find(rpt_exp *e, const char *col, double v, const char *col2, double v2)
 {
     for (int i = 0; i < e->ngroups; i++) {
@@ -162,6 +150,7 @@ static int exp_load(rpt_exp *e, const char *dir, char *err, size_t errlen)
     e->runs = *runset_runs(e->rs);
     e->curves = *runset_curves(e->rs);
     if (exp_group(e, err, errlen) != 0) return -1;
+    if (rpt_label_columns(e) != 0) { snprintf(err, errlen, "out of memory"); return -1; }
     if (rpt_load_declaration(e, err, errlen) != 0) return -2;   /* a bad declaration */
     snprintf(e->label, sizeof e->label, "%s", e->name);          /* the declared name, when there is one */
     return 0;

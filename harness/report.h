@@ -88,6 +88,7 @@ typedef struct {
     table runs, curves; /* curves.nrows == 0 when curves.csv is absent */
     int ncfg, cfg_cols[RPT_MAXCOLS * 2];   /* configuration columns of runs.csv */
     int nvary, vary_cols[RPT_MAXCOLS * 2]; /* those that take more than one value */
+    int nlabel, label_cols[RPT_MAXCOLS * 2]; /* the fewest of those that tell the configurations apart */
     const char *cfg_names[RPT_MAXCOLS * 2]; /* names of the configuration columns, for selectors */
     rpt_group *groups;  /* (ngroups) sorted by the varying columns */
     int ngroups;
@@ -98,8 +99,10 @@ typedef struct {
 /* Value of configuration column col of group g ("" when the column is absent). */
 const char *rpt_cfg(const rpt_exp *e, const rpt_group *g, const char *col);
 double rpt_cfg_num(const rpt_exp *e, const rpt_group *g, const char *col);
-/* Short label of g from its varying columns, e.g. "dropout=0.3, batch_size=8". */
+/* Short label of g from its label columns, e.g. "dropout=0.3, batch_size=8" or "variant=l2" (report_label.c). */
 void rpt_label(const rpt_exp *e, const rpt_group *g, char *buf, size_t n);
+/* e->label_cols: the fewest varying columns, dropped from the last, that tell every group apart. 0, or -1. */
+int rpt_label_columns(rpt_exp *e);
 
 /* ---- metrics, summaries, comparisons, verdicts (report_stats.c) ---- */
 typedef enum {

@@ -221,3 +221,20 @@ Test(report_auto, heatmap_needs_two_values_of_each_axis_with_runs_ok) {
     cr_expect_neq(system(cmd), 0, "a heat map with one cell of runs ok was drawn");
     remove_dir();
 }
+
+/* Each variant sets its own dropout: the variant alone names a configuration ("variant=wide", not "variant=wide,
+   dropout=0.5", which ran panel titles into each other); dropout stays in the table of every configuration. */
+Test(report_auto, labels_use_the_fewest_columns_that_tell_configurations_apart) {
+    new_dir();
+    FILE *f = create("runs.csv");
+    fputs(HDR, f);
+    const char *variant[] = {"base", "narrow", "wide"}, *dropout[] = {"0", "0.3", "0.5"};
+    for (int v = 0, id = 0; v < 3; v++)
+        for (int seed = 1; seed <= 2; seed++)
+            fprintf(f, "r%d,ok,%s,%d,8,%s,d,a,3,0.9,0.7%d,0.6%d\n", id++, variant[v], seed, dropout[v], v, seed);
+    fclose(f);
+    report();
+    cr_expect(strstr(md, "**Best configuration, chosen on validation accuracy: variant=wide**"), "%s", md);
+    cr_expect(strstr(md, "| variant=narrow | "), "%s", md);
+    cr_expect(strstr(md, "| wide | 0.5 | 2 of 2 |"), "the table still shows dropout:\n%s", md);
+}
