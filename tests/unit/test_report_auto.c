@@ -121,22 +121,27 @@ Test(report_auto, best_per_must_name_a_varying_setting) {
     remove_dir();
 }
 
+/* A search's results in a fresh directory: dropout (two values) x col (nvals values) x seeds 1-2, every run
+   pruned after 1 epoch except those of dropout value ok_d and col value ok_v (3 epochs, ok). */
+static void pruned_grid(const char *col, const char *const *dropout, const char *const *vals, int nvals, int ok_d,
+                        int ok_v) {
+    new_dir();
+    FILE *f = create("runs.csv");
+    fprintf(f, "run_id,status,variant,seed,hidden,dropout,%s,data,epochs_run,train_acc,val_acc,test_acc\n", col);
+    for (int d = 0, id = 0; d < 2; d++)
+        for (int v = 0; v < nvals; v++)
+            for (int seed = 1; seed <= 2; seed++) {
+                int ok = d == ok_d && v == ok_v;
+                fprintf(f, "r%d,%s,base,%d,8,%s,%s,d,%d,0.9,0.8%d,0.7%d\n", id++, ok ? "ok" : "pruned", seed,
+                        dropout[d], vals[v], ok ? 3 : 1, seed, seed);
+            }
+    fclose(f);
+}
+
 /* A search prunes whole configurations: a plot whose slice holds only pruned runs is left out, not handed to
    gnuplot with no valid point (which failed the report, exit 1). */
 Test(report_auto, plots_skip_slices_with_only_pruned_runs) {
-    new_dir();
-    FILE *f = create("runs.csv");
-    fputs("run_id,status,variant,seed,hidden,dropout,augment,data,epochs_run,train_acc,val_acc,test_acc\n", f);
-    const char *aug[] = {"flip", "none", "shift1"};
-    int id = 0;
-    for (int d = 0; d < 2; d++)
-        for (int a = 0; a < 3; a++)
-            for (int seed = 1; seed <= 2; seed++) {
-                int ok = d == 1 && a == 1;
-                fprintf(f, "r%d,%s,base,%d,8,%s,%s,d,%d,0.9,0.8%d,0.7%d\n", id++, ok ? "ok" : "pruned", seed,
-                        d ? "0.5" : "0", aug[a], ok ? 3 : 1, seed, seed);
-            }
-    fclose(f);
+    pruned_grid("augment", (const char *[]){"0", "0.5"}, (const char *[]){"flip", "none", "shift1"}, 3, 1, 1);
     char out[128];
     snprintf(out, sizeof out, "%s/rep", dir);
     const char *argv[] = {"report", "-o", out, dir, NULL};
@@ -200,18 +205,7 @@ Test(report_auto, plots_the_report_no_longer_shows_are_removed) {
 /* A search that prunes all but one cell of a dropout × input_dropout grid: no heat map of one coloured cell
    (the full-size report drew one for best_mlp). */
 Test(report_auto, heatmap_needs_two_values_of_each_axis_with_runs_ok) {
-    new_dir();
-    FILE *f = create("runs.csv");
-    fputs("run_id,status,variant,seed,hidden,dropout,input_dropout,data,epochs_run,train_acc,val_acc,test_acc\n", f);
-    int id = 0;
-    for (int d = 0; d < 2; d++)
-        for (int i = 0; i < 2; i++)
-            for (int seed = 1; seed <= 2; seed++) {
-                int ok = d == 0 && i == 1;
-                fprintf(f, "r%d,%s,base,%d,8,%s,%s,d,%d,0.9,0.8%d,0.7%d\n", id++, ok ? "ok" : "pruned", seed,
-                        d ? "0.5" : "0.3", i ? "0.2" : "0", ok ? 3 : 1, seed, seed);
-            }
-    fclose(f);
+    pruned_grid("input_dropout", (const char *[]){"0.3", "0.5"}, (const char *[]){"0", "0.2"}, 2, 0, 1);
     char out[128], cmd[192];
     snprintf(out, sizeof out, "%s/rep", dir);
     const char *argv[] = {"report", "-o", out, dir, NULL};
