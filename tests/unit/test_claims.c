@@ -118,6 +118,13 @@ static const char *load_error(const char *extra)
     return msg;
 }
 
+/* The declaration fails to load with an error that contains want (the error is shown when it does not). */
+static void load_fails_with(const char *decl, const char *want)
+{
+    const char *m = load_error(decl);
+    cr_assert(strstr(m, want), "expected \"%s\" in \"%s\"", want, m);
+}
+
 static const char claim_ok[] = "[claim c]\nquote = q\nmetric = test_acc\ncompare = dropout>0\nagainst = dropout=0\n"
                                "direction = less\n";
 
@@ -169,19 +176,18 @@ Test(claims, comparing_a_configuration_with_itself)
 
 Test(claims, incomplete_or_malformed_claims)
 {
-    cr_assert(strstr(load_error("[claim c]\nquote = q\nmetric = gap\ncompare = all\nagainst = dropout=0\n"),
-                     "F:6: [claim c] has no 'direction'"));
-    cr_assert(strstr(load_error("[claim c]\nquote = q\nmetric = gap\ncompare = dropout>0\ndirection = less\n"),
-                     "F:6: [claim c] has no 'against' and the experiment declares no reference"));
-    cr_assert(strstr(load_error("[claim c]\nquote = q\nmetric = gap\ncompare = dropout>0\nagainst = dropout=0\n"
-                                "direction = equal\n"), "F:6: [claim c]: direction = equal needs a margin > 0"));
-    cr_assert(strstr(load_error("[claim c]\ndirection = up\n"), "F:7: direction: 'up' is not allowed"));
-    cr_assert(strstr(load_error("[claim c]\ncompare = dropout>x\n"), "F:7: dropout: 'x' is not a number"));
-    cr_assert(strstr(load_error("[claim c]\ncolour = red\n"), "F:7: unknown key 'colour' in a [claim]"));
-    cr_assert(strstr(load_error("[claim c]\n[claim c]\n"), "F:7: [claim c] is declared twice"));
-    cr_assert(strstr(load_error("[table t]\ncolumns = A\nrow = dropout=0 : a | b\n"), "F:8: row: 2 text cells for 1"));
-    cr_assert(strstr(load_error("[bogus]\n"),
-                     "allowed: [sweep], [variant NAME], [claim NAME], [table NAME], [census NAME], [set]"));
+    load_fails_with("[claim c]\nquote = q\nmetric = gap\ncompare = all\nagainst = dropout=0\n",
+                    "F:6: [claim c] has no 'direction'");
+    load_fails_with("[claim c]\nquote = q\nmetric = gap\ncompare = dropout>0\ndirection = less\n",
+                    "F:6: [claim c] has no 'against' and the experiment declares no reference");
+    load_fails_with("[claim c]\nquote = q\nmetric = gap\ncompare = dropout>0\nagainst = dropout=0\n"
+                    "direction = equal\n", "F:6: [claim c]: direction = equal needs a margin > 0");
+    load_fails_with("[claim c]\ndirection = up\n", "F:7: direction: 'up' is not allowed");
+    load_fails_with("[claim c]\ncompare = dropout>x\n", "F:7: dropout: 'x' is not a number");
+    load_fails_with("[claim c]\ncolour = red\n", "F:7: unknown key 'colour' in a [claim]");
+    load_fails_with("[claim c]\n[claim c]\n", "F:7: [claim c] is declared twice");
+    load_fails_with("[table t]\ncolumns = A\nrow = dropout=0 : a | b\n", "F:8: row: 2 text cells for 1");
+    load_fails_with("[bogus]\n", "allowed: [sweep], [variant NAME], [claim NAME], [table NAME], [census NAME], [set]");
 }
 
 static const char census_ok[] = "[census c]\nquote = q\n    r\ninputs = 100\nunits = 50\ndropout_rate = 0.3\n"
@@ -193,24 +199,22 @@ Test(claims, census_declarations)
     cr_assert_str_eq(load_error(census_ok), "");
     cr_assert_str_eq(load_error("[census c]\nquote = q\ninputs = 1\nunits = 1\ndropout_rate = 0\nclaimed_eval = 0, 1\n"
                                 "samples = 10\nlayers = 2\nseed = 18446744073709551615\n"), "");
-    cr_assert(strstr(load_error("[census c]\nunits = 0\n"), "F:7: units: 0 is out of range: allowed [1, 4096]"));
-    cr_assert(strstr(load_error("[census c]\ninputs = 1e2\n"), "F:7: inputs: '1e2' is not a whole number"));
-    cr_assert(strstr(load_error("[census c]\ndropout_rate = 1\n"),
-                     "F:7: dropout_rate: '1' is out of range: allowed [0, 1)"));
-    cr_assert(strstr(load_error("[census c]\nseed = -1\n"), "F:7: seed: '-1' is not a whole number"));
-    cr_assert(strstr(load_error("[census c]\nclaimed_train = 16, x\n"), "F:7: claimed_train: 'x' is not a whole"));
-    cr_assert(strstr(load_error("[census c]\nunits = 5\nunits = 6\n"), "F:8: 'units' is set twice"));
-    cr_assert(strstr(load_error("[census c]\ncolour = red\n"), "F:7: unknown key 'colour' in a [census]; allowed: "));
-    cr_assert(strstr(load_error("[census c]\nunits = 5\n    6\n"), "F:8: units: only quote may continue"));
-    cr_assert(strstr(load_error("[census c]\n[census c]\n"), "F:7: [census c] is declared twice"));
-    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\n"),
-                     "F:6: [census c] has no 'dropout_rate'"));
-    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\n"),
-                     "F:6: [census c] claims no count: give claimed_train or claimed_eval"));
-    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 6\n"),
-                     "F:6: [census c]: a claimed count of 6 zeros among 5 units"));
-    cr_assert(strstr(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 1\n"
-                                "samples = 100000\nlayers = 101\n"), "F:6: [census c]: samples x layers is 10100000"));
+    load_fails_with("[census c]\nunits = 0\n", "F:7: units: 0 is out of range: allowed [1, 4096]");
+    load_fails_with("[census c]\ninputs = 1e2\n", "F:7: inputs: '1e2' is not a whole number");
+    load_fails_with("[census c]\ndropout_rate = 1\n", "F:7: dropout_rate: '1' is out of range: allowed [0, 1)");
+    load_fails_with("[census c]\nseed = -1\n", "F:7: seed: '-1' is not a whole number");
+    load_fails_with("[census c]\nclaimed_train = 16, x\n", "F:7: claimed_train: 'x' is not a whole");
+    load_fails_with("[census c]\nunits = 5\nunits = 6\n", "F:8: 'units' is set twice");
+    load_fails_with("[census c]\ncolour = red\n", "F:7: unknown key 'colour' in a [census]; allowed: ");
+    load_fails_with("[census c]\nunits = 5\n    6\n", "F:8: units: only quote may continue");
+    load_fails_with("[census c]\n[census c]\n", "F:7: [census c] is declared twice");
+    load_fails_with("[census c]\nquote = q\ninputs = 3\nunits = 5\n", "F:6: [census c] has no 'dropout_rate'");
+    load_fails_with("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\n",
+                    "F:6: [census c] claims no count: give claimed_train or claimed_eval");
+    load_fails_with("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 6\n",
+                    "F:6: [census c]: a claimed count of 6 zeros among 5 units");
+    load_fails_with("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 1\n"
+                    "samples = 100000\nlayers = 101\n", "F:6: [census c]: samples x layers is 10100000");
     /* after a [census], a key of another section goes to that section */
     cr_assert_str_eq(load_error("[census c]\nquote = q\ninputs = 3\nunits = 5\ndropout_rate = 0.5\nclaimed_eval = 1\n"
                                 "[claim d]\nquote = q\nmetric = test_acc\ncompare = dropout>0\nagainst = dropout=0\n"
