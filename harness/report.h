@@ -247,8 +247,9 @@ void rpt_curves_named(rpt_ctx *x, const rpt_exp *e, const char *prefix, const ch
    configuration with the best chosen on validation accuracy, differences against the reference. */
 int rpt_section_auto(rpt_ctx *x, rpt_exp *e);
 /* For each column of [sweep] best_per (report_best.c): the best configuration at each of its values, chosen on
-   validation accuracy, with its test accuracy and its difference from the reference at that value. */
-void rpt_best_per(rpt_ctx *x, const rpt_exp *e);
+   validation accuracy, with its test accuracy and its difference from the reference at that value. partner
+   (ngroups): each group's reference (report_auto.h, auto_ctx.partner). */
+void rpt_best_per(rpt_ctx *x, const rpt_exp *e, const int *partner);
 /* Two result sets of one experiment (same name, other paths) side by side, configuration by configuration. */
 void rpt_side_by_side(rpt_ctx *x, const rpt_exp *a, const rpt_exp *b);
 /* Index into e->groups of the default reference when none is declared: the first group in sorted order

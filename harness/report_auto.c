@@ -231,7 +231,7 @@ int rpt_section_auto(rpt_ctx *x, rpt_exp *e)
             doc_text(&x->d, "No plot: nothing varies that can be plotted.");
     }
     config_table(c);
-    rpt_best_per(x, e);
+    rpt_best_per(x, e, c->partner);
     auto_vs_reference(c);
     for (int k = 0; k < c->naxes; k++) free(c->axes[k].vals);
     free(c->partner);

@@ -41,26 +41,25 @@ static int same_but(const rpt_exp *e, const rpt_group *a, const rpt_group *b, co
     return 1;
 }
 
-/* The reference at one value of col: the one group there matching the declared reference selector, else the
-   group there that agrees with the experiment's reference configuration on the other varying columns. */
-static const rpt_group *reference_at(const rpt_exp *e, const char *col, const char *v)
+/* The reference of best, the best at value v of col. Declared: best's own reference (partner, report_vsref.c),
+   when it is at the same value. Else the group at v that agrees with the default reference on the other
+   varying columns. */
+static const rpt_group *reference_at(const rpt_exp *e, const char *col, const char *v, const rpt_group *best,
+                                     const int *partner)
 {
-    const rpt_group *found = NULL;
-    const exp_decl *d = e->spec->decl;
-    decl_configs c;
-    rpt_configs(e, &c);
-    int nfound = 0, ref = e->ref_group >= 0 ? e->ref_group : rpt_default_reference(e);
+    if (e->spec->decl->has_reference) {
+        int p = partner[best - e->groups];
+        return p >= 0 && runset_same_value(rpt_cfg(e, &e->groups[p], col), v) ? &e->groups[p] : NULL;
+    }
+    const rpt_group *ref = &e->groups[rpt_default_reference(e)];
     for (int g = 0; g < e->ngroups; g++) {
         const rpt_group *gr = &e->groups[g];
-        if (!runset_same_value(rpt_cfg(e, gr, col), v)) continue;
-        int is_ref = d->has_reference ? decl_sel_match(&d->reference, &c, g)
-                                      : ref >= 0 && same_but(e, gr, &e->groups[ref], col);
-        if (is_ref) found = gr, nfound++;
+        if (runset_same_value(rpt_cfg(e, gr, col), v) && same_but(e, gr, ref, col)) return gr;
     }
-    return nfound == 1 ? found : NULL;
+    return NULL;
 }
 
-static void fill_rows(const rpt_exp *e, const char *col, best_row *rows, int nv)
+static void fill_rows(const rpt_exp *e, const char *col, best_row *rows, int nv, const int *partner)
 {
     for (int i = 0; i < nv; i++) {
         double top = -INFINITY;
@@ -71,7 +70,7 @@ static void fill_rows(const rpt_exp *e, const char *col, best_row *rows, int nv)
             rpt_summary(e, gr, M_VAL_ACC, &s);
             if (s.n && s.mean > top) top = s.mean, rows[i].best = gr;
         }
-        rows[i].ref = reference_at(e, col, rows[i].value);
+        if (rows[i].best) rows[i].ref = reference_at(e, col, rows[i].value, rows[i].best, partner);
         if (rows[i].best && rows[i].ref && rows[i].best != rows[i].ref)
             rpt_compare(e, rows[i].best, rows[i].ref, M_TEST_ACC, &rows[i].cmp);
     }
@@ -107,14 +106,14 @@ static void best_table(rpt_ctx *x, const rpt_exp *e, const char *col, best_row *
     }
 }
 
-static void best_per_column(rpt_ctx *x, const rpt_exp *e, const char *col)
+static void best_per_column(rpt_ctx *x, const rpt_exp *e, const char *col, const int *partner)
 {
     const char **vals = malloc(((size_t)e->ngroups + 1) * sizeof *vals);
     best_row *rows = calloc((size_t)e->ngroups + 1, sizeof *rows);
     if (!vals || !rows) { perror("report"); abort(); }
     int nv = distinct_values(e, col, vals), k = 0;
     for (int i = 0; i < nv; i++) rows[i].value = vals[i];
-    fill_rows(e, col, rows, nv);
+    fill_rows(e, col, rows, nv, partner);
     rpt_cmp *family = calloc((size_t)nv + 1, sizeof *family);
     if (!family) { perror("report"); abort(); }
     for (int i = 0; i < nv; i++)
@@ -134,8 +133,8 @@ static void best_per_column(rpt_ctx *x, const rpt_exp *e, const char *col)
     free(vals);
 }
 
-void rpt_best_per(rpt_ctx *x, const rpt_exp *e)
+void rpt_best_per(rpt_ctx *x, const rpt_exp *e, const int *partner)
 {
     if (!e->spec || !e->spec->decl || e->ngroups < 2) return;
-    for (int k = 0; k < e->spec->decl->nbest_per; k++) best_per_column(x, e, e->spec->decl->best_per[k]);
+    for (int k = 0; k < e->spec->decl->nbest_per; k++) best_per_column(x, e, e->spec->decl->best_per[k], partner);
 }

@@ -232,3 +232,27 @@ Test(report_auto, labels_use_the_fewest_columns_that_tell_configurations_apart) 
     cr_expect(strstr(md, "| variant=narrow | "), "%s", md);
     cr_expect(strstr(md, "| wide | 0.5 | 2 of 2 |"), "the table still shows dropout:\n%s", md);
 }
+
+/* best_per = train_size with a third axis the reference leaves free (batch_size): the best at each size is
+   compared with dropout=0 at its own size and batch size (the per-configuration reference), not left without
+   a reference because dropout=0 is two configurations at that size. */
+Test(report_auto, best_per_reference_agrees_on_every_free_column) {
+    new_dir();
+    FILE *f = create("experiment.ini");
+    fputs("[sweep]\nname = b3\ndropout = 0, 0.5\ntrain_size = 100, 200\nbatch_size = 8, 16\nseeds = 1-2\n"
+          "reference = dropout=0\nbest_per = train_size\n", f);
+    fclose(f);
+    f = create("runs.csv");
+    fputs("run_id,status,variant,seed,hidden,dropout,batch_size,train_size,data,epochs_run,train_acc,val_acc,"
+          "test_acc\n", f);
+    for (int i = 0, id = 0; i < 8; i++)   /* dropout 0.5 at batch 16 is best on validation at both sizes */
+        for (int seed = 1; seed <= 2; seed++) {
+            int hi = i & 1, b16 = (i >> 1) & 1, big = i >> 2;
+            fprintf(f, "r%d,ok,base,%d,8,%s,%s,%s,d,3,0.9,%s,0.%d%d\n", id++, seed, hi ? "0.5" : "0",
+                    b16 ? "16" : "8", big ? "200" : "100", hi && b16 ? "0.9" : "0.7", 6 + hi, seed + 2 * b16);
+        }
+    fclose(f);
+    report();
+    cr_expect(strstr(md, "| 100 | dropout=0.5, batch_size=16, train_size=100 | 2 | 90.00 ± 0.00 | 73.50 ± "), "%s", md);
+    cr_expect(strstr(md, "| 63.50 ± 6.35 | +10.00 \\["), "against dropout=0 at batch 16 and size 100:\n%s", md);
+}
