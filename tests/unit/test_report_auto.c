@@ -195,6 +195,9 @@ Test(report_auto, plots_the_report_no_longer_shows_are_removed) {
     fclose(f);
     snprintf(cmd, sizeof cmd, "sed -i '/,0.5,/s/,ok,/,pruned,/' %s/runs.csv", dir);   /* dropout 0.5: no run ok */
     cr_assert_eq(system(cmd), 0);
+    const char *tables_only[] = {"report", "--no-plots", "-o", out, dir, NULL};
+    cr_assert_eq(cmd_report(5, (char **)tables_only), 0);
+    cr_expect_eq(system(png), 0, "--no-plots leaves the earlier plots alone");
     cr_assert_eq(cmd_report(4, (char **)argv), 0);
     cr_expect_neq(system(png), 0, "the one-point plot is gone");
     cr_expect_neq(system(dat), 0, "and its data");
